@@ -1,0 +1,170 @@
+//! The arguments of `#[activity(...)]`.
+
+use darling::FromMeta;
+use darling::ast::NestedMeta;
+use proc_macro2::TokenStream;
+
+/// Temporal reserves activity type names with this prefix for its own use.
+const RESERVED_PREFIX: &str = "__temporal_";
+
+/// The arguments of `#[activity(...)]`, validated by darling, which also reports unknown keys
+/// (with a "did you mean") and duplicate keys.
+#[derive(Debug, FromMeta)]
+pub(crate) struct ActivityArgs {
+    /// The activity type name; the function's name when absent.
+    pub(crate) name: Option<ActivityName>,
+    /// The path to `activity_runtime`, for users who renamed the dependency.
+    #[darling(rename = "crate", default = "default_crate")]
+    pub(crate) krate: syn::Path,
+}
+
+fn default_crate() -> syn::Path {
+    syn::parse_quote!(::activity_runtime)
+}
+
+impl Default for ActivityArgs {
+    fn default() -> Self {
+        Self {
+            name: None,
+            krate: default_crate(),
+        }
+    }
+}
+
+/// A valid activity type name.
+#[derive(Debug)]
+pub(crate) struct ActivityName {
+    pub(crate) value: String,
+}
+
+impl FromMeta for ActivityName {
+    // Taking any expression, rather than darling's string parsing, lets a non-string get a
+    // message that shows the fix.
+    fn from_expr(expr: &syn::Expr) -> darling::Result<Self> {
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(literal),
+            ..
+        }) = expr
+        else {
+            return Err(darling::Error::custom(
+                "the activity name must be a string literal, such as `name = \"your_activity\"`",
+            )
+            .with_span(expr));
+        };
+        let value = literal.value();
+        if value.trim().is_empty() {
+            return Err(darling::Error::custom(
+                "the activity name is empty; give a name such as `name = \"your_activity\"`, \
+                 or remove `name` to use the function's name",
+            )
+            .with_span(literal));
+        }
+        if value.starts_with(RESERVED_PREFIX) {
+            return Err(darling::Error::custom(format!(
+                "activity names starting with `{RESERVED_PREFIX}` are reserved by Temporal; \
+                 choose a name without that prefix"
+            ))
+            .with_span(literal));
+        }
+        Ok(Self { value })
+    }
+}
+
+/// Parses the attribute's arguments, collecting every error into `errors`.
+///
+/// On error the defaults are returned, so that the function itself is still checked and the
+/// user sees all of their mistakes in one build.
+pub(crate) fn parse(attr: TokenStream, errors: &mut darling::error::Accumulator) -> ActivityArgs {
+    errors
+        .handle(NestedMeta::parse_meta_list(attr).map_err(darling::Error::from))
+        .and_then(|metas| errors.handle(ActivityArgs::from_list(&metas)))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn parse_ok(attr: TokenStream) -> ActivityArgs {
+        let mut errors = darling::Error::accumulator();
+        let args = parse(attr, &mut errors);
+        errors.finish().expect("arguments are valid");
+        args
+    }
+
+    fn parse_err(attr: TokenStream) -> Vec<String> {
+        let mut errors = darling::Error::accumulator();
+        parse(attr, &mut errors);
+        let error = errors.finish().expect_err("arguments are invalid");
+        error.into_iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn no_arguments_mean_the_function_name_and_the_default_crate() {
+        let args = parse_ok(quote!());
+        assert!(args.name.is_none());
+        let krate = &args.krate;
+        assert_eq!(quote!(#krate).to_string(), ":: activity_runtime");
+    }
+
+    #[test]
+    fn name_takes_a_string_literal() {
+        let args = parse_ok(quote!(name = "your_activity"));
+        assert_eq!(args.name.map(|name| name.value).as_deref(), Some("your_activity"));
+    }
+
+    #[test]
+    fn crate_takes_a_path_or_a_string() {
+        for attr in [quote!(crate = my_rt), quote!(crate = "my_rt")] {
+            let krate = parse_ok(attr).krate;
+            assert_eq!(quote!(#krate).to_string(), "my_rt");
+        }
+    }
+
+    #[test]
+    fn name_that_is_not_a_string_is_rejected_with_an_example() {
+        let errors = parse_err(quote!(name = your_activity));
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("must be a string literal"), "{errors:?}");
+    }
+
+    #[test]
+    fn empty_and_blank_names_are_rejected() {
+        for attr in [quote!(name = ""), quote!(name = "  ")] {
+            let errors = parse_err(attr);
+            assert!(errors[0].contains("activity name is empty"), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn reserved_prefix_is_rejected() {
+        let errors = parse_err(quote!(name = "__temporal_mine"));
+        assert!(errors[0].contains("reserved by Temporal"), "{errors:?}");
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest_known_one() {
+        let errors = parse_err(quote!(nmae = "x"));
+        assert!(errors[0].contains("Unknown field: `nmae`"), "{errors:?}");
+        assert!(errors[0].contains("Did you mean `name`?"), "{errors:?}");
+    }
+
+    #[test]
+    fn duplicate_key_is_rejected() {
+        let errors = parse_err(quote!(name = "a", name = "b"));
+        assert!(errors[0].contains("Duplicate field `name`"), "{errors:?}");
+    }
+
+    #[test]
+    fn every_error_is_reported_not_just_the_first() {
+        let errors = parse_err(quote!(nmae = "x", name = 3, crat = foo));
+        assert_eq!(errors.len(), 3, "{errors:?}");
+    }
+
+    #[test]
+    fn malformed_list_is_an_error_not_a_panic() {
+        let errors = parse_err(quote!(name = ));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+}

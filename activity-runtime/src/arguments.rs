@@ -1,0 +1,84 @@
+//! The payloads of one activity task, decoded one parameter at a time.
+
+use crate::error::ActivityError;
+use crate::output::ActivityArgument;
+use crate::payload::{self, Payload};
+
+/// The payloads of an activity task, which the generated `start` decodes in parameter order.
+///
+/// A missing payload reads as `None` for an `Option` parameter and is an error otherwise; a
+/// payload left over is an error. Decoding errors are non-retryable, because a retry sends the
+/// same bytes, and their message names the argument's position and the expected type.
+#[derive(Debug)]
+pub struct Arguments {
+    activity: &'static str,
+    payloads: std::vec::IntoIter<Payload>,
+    received: usize,
+    position: usize,
+}
+
+impl Arguments {
+    /// The payloads of a task for the activity named `activity`.
+    pub fn new(activity: &'static str, payloads: Vec<Payload>) -> Self {
+        Self {
+            activity,
+            received: payloads.len(),
+            payloads: payloads.into_iter(),
+            position: 0,
+        }
+    }
+
+    /// Decodes the next argument, named `name` in the function (empty for a pattern).
+    ///
+    /// # Errors
+    /// When the payload does not decode into `T`, or is missing and `T` is not an `Option`.
+    pub fn next<T: ActivityArgument>(&mut self, name: &str) -> Result<T, ActivityError> {
+        let position = self.position;
+        self.position += 1;
+        let decoded = match self.payloads.next() {
+            Some(payload) => payload::decode::<T>(&payload).map_err(|error| error.to_string()),
+            None => payload::decode_null::<T>().map_err(|_| {
+                format!(
+                    "missing: the caller sent {} argument{}",
+                    self.received,
+                    if self.received == 1 { "" } else { "s" }
+                )
+            }),
+        };
+        decoded.map_err(|reason| {
+            let label = if name.is_empty() {
+                String::new()
+            } else {
+                format!(" (`{name}`)")
+            };
+            argument_error(format!(
+                "activity `{}`: argument {position}{label}, expected `{}`: {reason}",
+                self.activity,
+                std::any::type_name::<T>(),
+            ))
+        })
+    }
+
+    /// Checks that no payload is left over once every parameter is decoded.
+    ///
+    /// # Errors
+    /// When the caller sent more arguments than the function takes.
+    pub fn finish(self) -> Result<(), ActivityError> {
+        if self.received > self.position {
+            return Err(argument_error(format!(
+                "activity `{}` takes {} argument{} but the caller sent {}",
+                self.activity,
+                self.position,
+                if self.position == 1 { "" } else { "s" },
+                self.received
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn argument_error(message: String) -> ActivityError {
+    ActivityError::new(message)
+        .with_type("ArgumentDecodeError")
+        .non_retryable()
+}

@@ -1,0 +1,247 @@
+//! What `#[activity]` generates for each function: an [`Activity`] companion, and its
+//! type-erased [`ActivityDefinition`] that sets and workers hold.
+
+use crate::arguments::Arguments;
+use crate::context::ActivityContext;
+use crate::error::ActivityError;
+use crate::invocation::Invocation;
+use crate::payload::Payload;
+
+/// How an activity's body runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Execution {
+    /// An `async fn`: polled on the async runtime.
+    Async,
+    /// A plain `fn`: run on a blocking thread pool, never on the async executor, so that it
+    /// cannot stall other activities.
+    Blocking,
+}
+
+/// The companion that `#[activity]` generates for a function, named like the function.
+///
+/// The function stays callable as written; the companion, a braced struct that lives in the
+/// type namespace only, is what `activities![your_activity]` and typed callers name. Implement
+/// it by hand only for activities that no function describes.
+///
+/// ```
+/// use activity_runtime::{Activity, Execution, activity};
+///
+/// #[activity(name = "your_activity")]
+/// async fn your_activity(greeting: String, name: String) -> String {
+///     format!("{greeting}, {name}!")
+/// }
+///
+/// assert_eq!(<your_activity as Activity>::NAME, "your_activity");
+/// assert_eq!(<your_activity as Activity>::EXECUTION, Execution::Async);
+/// let _typed: <your_activity as Activity>::Input = ("Hello".to_string(), "World".to_string());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an activity",
+    label = "not an `#[activity]` function",
+    note = "put `#[activity]` on the function, then name the function: `activities![your_activity]`"
+)]
+pub trait Activity: 'static {
+    /// The arguments decoded from payloads, in order, as a tuple (the context excluded).
+    type Input;
+    /// What a successful attempt returns (the `T` of `Result<T, E>`).
+    type Output;
+    /// The activity type name that callers use.
+    const NAME: &'static str;
+    /// Whether the body is async or blocking.
+    const EXECUTION: Execution;
+    /// The Rust path of the function, for messages that must point at code.
+    const FUNCTION: &'static str;
+
+    /// Decodes the arguments and prepares the call, without running any user code.
+    ///
+    /// # Errors
+    /// When the arguments do not decode into the parameters' types, or their count is wrong.
+    fn start(context: ActivityContext, arguments: Arguments) -> Result<Invocation, ActivityError>;
+}
+
+/// An activity with its types erased, so that activities of every signature sit in one
+/// [`ActivitySet`].
+#[derive(Clone, Copy)]
+pub struct ActivityDefinition {
+    name: &'static str,
+    function: &'static str,
+    execution: Execution,
+    start: fn(ActivityContext, Arguments) -> Result<Invocation, ActivityError>,
+}
+
+impl ActivityDefinition {
+    /// The definition of the activity `A`.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityDefinition, activity};
+    ///
+    /// #[activity]
+    /// fn compute_total(prices: Vec<u64>) -> u64 {
+    ///     prices.iter().sum()
+    /// }
+    ///
+    /// let definition = ActivityDefinition::of::<compute_total>();
+    /// assert_eq!(definition.name(), "compute_total");
+    /// assert!(definition.function().ends_with("::compute_total"));
+    /// ```
+    pub const fn of<A: Activity>() -> Self {
+        Self {
+            name: A::NAME,
+            function: A::FUNCTION,
+            execution: A::EXECUTION,
+            start: A::start,
+        }
+    }
+
+    /// The activity type name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The Rust path of the function that implements it.
+    pub fn function(&self) -> &'static str {
+        self.function
+    }
+
+    /// Whether its body is async or blocking.
+    pub fn execution(&self) -> Execution {
+        self.execution
+    }
+
+    /// Decodes `payloads` as the activity's arguments and prepares the call.
+    ///
+    /// # Errors
+    /// A non-retryable error naming the argument's position and expected type when the
+    /// payloads do not fit the parameters.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, ActivityDefinition, ActivityInfo, activity, payload};
+    ///
+    /// #[activity]
+    /// fn double(n: u32) -> u32 {
+    ///     n * 2
+    /// }
+    ///
+    /// let definition = ActivityDefinition::of::<double>();
+    /// let ctx = ActivityContext::new(ActivityInfo::new("double"));
+    /// let error = definition.start(ctx, vec![payload::encode("two").unwrap()]).err().unwrap();
+    /// assert!(error.message().contains("argument 0 (`n`)"));
+    /// ```
+    pub fn start(
+        &self,
+        context: ActivityContext,
+        payloads: Vec<Payload>,
+    ) -> Result<Invocation, ActivityError> {
+        (self.start)(context, Arguments::new(self.name, payloads))
+    }
+}
+
+impl std::fmt::Debug for ActivityDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivityDefinition")
+            .field("name", &self.name)
+            .field("function", &self.function)
+            .field("execution", &self.execution)
+            .finish_non_exhaustive()
+    }
+}
+
+inventory::collect!(ActivityDefinition);
+
+/// A set of activities for a worker or a test environment: from
+/// [`activities!`](crate::activities), or every `#[activity]` in the binary from
+/// [`all_activities`](crate::all_activities).
+///
+/// ```
+/// use activity_runtime::{activities, activity};
+///
+/// #[activity]
+/// async fn greet(name: String) -> String {
+///     format!("Hello, {name}!")
+/// }
+///
+/// #[activity(name = "compute_total")]
+/// fn total(prices: Vec<u64>) -> u64 {
+///     prices.iter().sum()
+/// }
+///
+/// let set = activities![greet, total];
+/// assert_eq!(set.names().collect::<Vec<_>>(), ["greet", "compute_total"]);
+/// assert!(set.get("compute_total").is_some());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ActivitySet {
+    definitions: Vec<ActivityDefinition>,
+}
+
+impl ActivitySet {
+    /// A set of these definitions, in this order.
+    pub fn new(definitions: impl IntoIterator<Item = ActivityDefinition>) -> Self {
+        Self {
+            definitions: definitions.into_iter().collect(),
+        }
+    }
+
+    /// The definitions, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &ActivityDefinition> {
+        self.definitions.iter()
+    }
+
+    /// The activity type names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.definitions.iter().map(ActivityDefinition::name)
+    }
+
+    /// The first definition with this activity type name.
+    pub fn get(&self, name: &str) -> Option<&ActivityDefinition> {
+        self.definitions.iter().find(|definition| definition.name == name)
+    }
+
+    /// How many definitions the set holds.
+    pub fn len(&self) -> usize {
+        self.definitions.len()
+    }
+
+    /// Whether the set holds none.
+    pub fn is_empty(&self) -> bool {
+        self.definitions.is_empty()
+    }
+
+    /// This set followed by `other`.
+    pub fn merge(mut self, other: ActivitySet) -> Self {
+        self.definitions.extend(other.definitions);
+        self
+    }
+}
+
+impl<'a> IntoIterator for &'a ActivitySet {
+    type Item = &'a ActivityDefinition;
+    type IntoIter = std::slice::Iter<'a, ActivityDefinition>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.definitions.iter()
+    }
+}
+
+/// Every `#[activity]` function linked into this binary, sorted by name.
+///
+/// Collected at start-up by `inventory`, without a list to keep up to date. The linker keeps
+/// only crates the binary uses: an activity in a library crate appears once anything else of
+/// that crate is used, so list such activities with [`activities!`](crate::activities) where
+/// that is not certain.
+///
+/// ```
+/// use activity_runtime::activity;
+///
+/// #[activity]
+/// async fn collected_everywhere() {}
+///
+/// assert!(activity_runtime::all_activities().get("collected_everywhere").is_some());
+/// ```
+pub fn all_activities() -> ActivitySet {
+    let mut definitions = inventory::iter::<ActivityDefinition>
+        .into_iter()
+        .copied()
+        .collect::<Vec<_>>();
+    definitions.sort_by_key(|definition| (definition.name, definition.function));
+    ActivitySet { definitions }
+}

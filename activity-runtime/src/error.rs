@@ -1,0 +1,267 @@
+//! How an activity fails: [`ActivityError`], what Temporal records as the attempt's failure.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::payload::{self, Payload, PayloadError};
+
+/// An activity attempt's failure, as Temporal records it and as callers in any SDK see it.
+///
+/// An activity returns `Result<T, E>` where `E` is this type or anything that converts into
+/// it: every `std::error::Error + Send + Sync + 'static`, and `anyhow::Error`. Converted errors
+/// are retryable, carry their Rust type's name as the failure type (as Python uses the class
+/// name), and keep their `source()` chain as Temporal `cause` failures.
+///
+/// Build one directly to say more:
+///
+/// ```
+/// use std::time::Duration;
+/// use activity_runtime::ActivityError;
+///
+/// let error = ActivityError::new("card declined")
+///     .with_type("PaymentDeclined")
+///     .non_retryable()
+///     .with_details(&serde_json::json!({ "code": 51 }))
+///     .expect("details encode as JSON");
+/// assert_eq!(error.error_type(), "PaymentDeclined");
+/// assert!(error.is_non_retryable());
+///
+/// let later = ActivityError::new("rate limited").with_next_retry_delay(Duration::from_secs(30));
+/// assert_eq!(later.next_retry_delay(), Some(Duration::from_secs(30)));
+/// ```
+///
+/// `ActivityError` deliberately does not implement `std::error::Error`: that is what lets every
+/// error type convert into it with `?`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityError {
+    kind: ErrorKind,
+    message: String,
+    error_type: String,
+    non_retryable: bool,
+    details: Vec<Payload>,
+    next_retry_delay: Option<Duration>,
+    category: ErrorCategory,
+    causes: Vec<ErrorCause>,
+}
+
+/// Whether the attempt failed or acknowledged a cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An application failure: retried by the server unless it is non-retryable.
+    Application,
+    /// The activity stopped because its cancellation was requested.
+    Cancelled,
+}
+
+/// How a failure is logged and counted, as Temporal's `ApplicationErrorCategory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// An ordinary failure.
+    #[default]
+    Unspecified,
+    /// An expected failure: logged at a lower level and not counted as a failure in metrics.
+    Benign,
+}
+
+/// One link of a failure's `source()` chain, sent as a Temporal `cause`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCause {
+    /// The cause's message.
+    pub message: String,
+}
+
+impl ActivityError {
+    /// A retryable application failure with this message and the type `ActivityError`.
+    ///
+    /// ```
+    /// let error = activity_runtime::ActivityError::new("upstream unavailable");
+    /// assert_eq!(error.message(), "upstream unavailable");
+    /// assert!(!error.is_non_retryable());
+    /// ```
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Application,
+            message: message.into(),
+            error_type: "ActivityError".to_string(),
+            non_retryable: false,
+            details: Vec::new(),
+            next_retry_delay: None,
+            category: ErrorCategory::Unspecified,
+            causes: Vec::new(),
+        }
+    }
+
+    /// The failure that acknowledges a cancellation; return it when
+    /// [`ActivityContext::cancelled`](crate::ActivityContext::cancelled) fires.
+    ///
+    /// ```
+    /// let error = activity_runtime::ActivityError::cancelled();
+    /// assert_eq!(error.kind(), activity_runtime::error::ErrorKind::Cancelled);
+    /// ```
+    pub fn cancelled() -> Self {
+        Self {
+            kind: ErrorKind::Cancelled,
+            error_type: "CancelledError".to_string(),
+            ..Self::new("activity cancelled")
+        }
+    }
+
+    /// Sets the failure type that callers match on (Python's `ApplicationError.type`).
+    pub fn with_type(mut self, error_type: impl Into<String>) -> Self {
+        self.error_type = error_type.into();
+        self
+    }
+
+    /// Tells the server not to retry, whatever the retry policy says.
+    pub fn non_retryable(mut self) -> Self {
+        self.non_retryable = true;
+        self
+    }
+
+    /// Adds one detail, encoded like any payload; callers read details in order.
+    ///
+    /// # Errors
+    /// When the value cannot be encoded as a payload.
+    pub fn with_details<T: Serialize + ?Sized>(mut self, detail: &T) -> Result<Self, PayloadError> {
+        self.details.push(payload::encode(detail)?);
+        Ok(self)
+    }
+
+    /// Overrides the retry policy's backoff for the next attempt.
+    pub fn with_next_retry_delay(mut self, delay: Duration) -> Self {
+        self.next_retry_delay = Some(delay);
+        self
+    }
+
+    /// Marks the failure as expected, so that it is logged quietly and not counted in metrics.
+    pub fn benign(mut self) -> Self {
+        self.category = ErrorCategory::Benign;
+        self
+    }
+
+    /// Whether the attempt failed or acknowledged a cancellation.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The failure's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The failure type that callers match on.
+    pub fn error_type(&self) -> &str {
+        &self.error_type
+    }
+
+    /// Whether the server must not retry.
+    pub fn is_non_retryable(&self) -> bool {
+        self.non_retryable
+    }
+
+    /// The encoded details, in order.
+    pub fn details(&self) -> &[Payload] {
+        &self.details
+    }
+
+    /// The backoff that overrides the retry policy's, if any.
+    pub fn next_retry_delay(&self) -> Option<Duration> {
+        self.next_retry_delay
+    }
+
+    /// The failure's category.
+    pub fn category(&self) -> ErrorCategory {
+        self.category
+    }
+
+    /// The `source()` chain of the error this was converted from, outermost first.
+    pub fn causes(&self) -> &[ErrorCause] {
+        &self.causes
+    }
+}
+
+impl fmt::Display for ActivityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.message)?;
+        for cause in &self.causes {
+            write!(f, ": {}", cause.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl<E> From<E> for ActivityError
+where
+    E: Into<anyhow::Error>,
+{
+    fn from(error: E) -> Self {
+        let error_type = short_type_name(std::any::type_name::<E>());
+        let error = error.into();
+        let mut chain = error.chain();
+        let message = chain.next().map(ToString::to_string).unwrap_or_default();
+        Self {
+            causes: chain
+                .map(|cause| ErrorCause {
+                    message: cause.to_string(),
+                })
+                .collect(),
+            ..Self::new(message).with_type(error_type)
+        }
+    }
+}
+
+/// `core::num::error::ParseIntError` becomes `ParseIntError`, and `Box<dyn Error>` `Box`:
+/// the bare name, as Python reports an exception's class name.
+fn short_type_name(full: &str) -> &str {
+    let without_generics = full.split('<').next().unwrap_or(full);
+    without_generics
+        .rsplit("::")
+        .next()
+        .unwrap_or(without_generics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("could not charge the card")]
+    struct ChargeFailed {
+        #[source]
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn std_error_keeps_its_type_name_and_source_chain() {
+        let error = ActivityError::from(ChargeFailed {
+            source: std::io::Error::other("connection reset"),
+        });
+        assert_eq!(error.error_type(), "ChargeFailed");
+        assert_eq!(error.message(), "could not charge the card");
+        assert_eq!(error.causes().len(), 1);
+        assert_eq!(error.causes()[0].message, "connection reset");
+        assert!(!error.is_non_retryable());
+    }
+
+    #[test]
+    fn anyhow_error_keeps_its_context_chain() {
+        let error = ActivityError::from(
+            anyhow::anyhow!("disk full").context("could not write the report"),
+        );
+        assert_eq!(error.message(), "could not write the report");
+        assert_eq!(error.causes()[0].message, "disk full");
+    }
+
+    #[test]
+    fn parse_error_converts_with_question_mark() {
+        fn parse(text: &str) -> Result<u32, ActivityError> {
+            Ok(text.parse::<u32>()?)
+        }
+        let error = parse("x").expect_err("not a number");
+        assert_eq!(error.error_type(), "ParseIntError");
+    }
+}

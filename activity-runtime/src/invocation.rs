@@ -1,0 +1,117 @@
+//! A prepared activity call: the user's function with its arguments, not yet run.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+
+use crate::definition::Execution;
+use crate::error::ActivityError;
+use crate::payload::Payload;
+
+/// The outcome of one attempt: the result payload, or the failure.
+pub type Outcome = Result<Payload, ActivityError>;
+
+/// A call of an activity's function, ready to run on the executor that suits it.
+///
+/// The generated `start` builds it; the runtime decides where it runs, so that a blocking body
+/// never occupies an async executor thread.
+pub struct Invocation {
+    work: Work,
+}
+
+enum Work {
+    Async(BoxFuture<'static, Outcome>),
+    Blocking(Box<dyn FnOnce() -> Outcome + Send>),
+}
+
+impl Invocation {
+    /// An async call: `future` is the function's future, `finish` turns its output into the
+    /// outcome.
+    pub fn from_future<F>(future: F, finish: fn(F::Output) -> Outcome) -> Self
+    where
+        F: Future + Send + 'static,
+    {
+        Self {
+            work: Work::Async(Box::pin(async move { finish(future.await) })),
+        }
+    }
+
+    /// A blocking call: `call` runs the function, `finish` turns its return value into the
+    /// outcome on the same thread.
+    pub fn from_blocking<F, R>(call: F, finish: fn(R) -> Outcome) -> Self
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: 'static,
+    {
+        Self {
+            work: Work::Blocking(Box::new(move || finish(call()))),
+        }
+    }
+
+    /// Whether the call is async or blocking.
+    pub fn execution(&self) -> Execution {
+        match self.work {
+            Work::Async(_) => Execution::Async,
+            Work::Blocking(_) => Execution::Blocking,
+        }
+    }
+
+    /// Runs the call to its outcome: an async call on the current task, a blocking call on
+    /// tokio's blocking pool. A panic becomes a retryable failure, "activity panicked: ...".
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, ActivityDefinition, ActivityInfo, activity, payload};
+    ///
+    /// #[activity]
+    /// fn double(n: u32) -> u32 {
+    ///     n * 2
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let ctx = ActivityContext::new(ActivityInfo::new("double"));
+    /// let call = ActivityDefinition::of::<double>()
+    ///     .start(ctx, vec![payload::encode(&21).unwrap()])
+    ///     .unwrap();
+    /// let result = call.run().await.unwrap();
+    /// assert_eq!(payload::decode::<u32>(&result).unwrap(), 42);
+    /// # }
+    /// ```
+    pub async fn run(self) -> Outcome {
+        match self.work {
+            Work::Async(future) => AssertUnwindSafe(future)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(panicked(&*panic))),
+            Work::Blocking(call) => match tokio::task::spawn_blocking(call).await {
+                Ok(outcome) => outcome,
+                Err(join_error) => match join_error.try_into_panic() {
+                    Ok(panic) => Err(panicked(&*panic)),
+                    Err(_) => Err(ActivityError::new(
+                        "the blocking activity was stopped before it finished: the runtime is shutting down",
+                    )),
+                },
+            },
+        }
+    }
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("execution", &self.execution())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The failure for a panic: retryable, since a later attempt may not panic.
+pub(crate) fn panicked(panic: &(dyn std::any::Any + Send)) -> ActivityError {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|message| (*message).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a value that is not a string".to_string());
+    ActivityError::new(format!("activity panicked: {message}")).with_type("Panic")
+}

@@ -1,0 +1,205 @@
+//! Write Temporal activities as plain Rust functions.
+//!
+//! Python's `@activity.defn(name="your_activity")` has a Rust twin: put `#[activity]` on an
+//! `async fn` or a plain `fn`, and a worker runs it whenever a workflow or client asks for that
+//! activity type, in any language.
+//!
+//! ```
+//! use activity_runtime::{activities, activity};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize)]
+//! pub struct YourParams {
+//!     pub greeting: String,
+//!     pub name: String,
+//! }
+//!
+//! #[activity(name = "your_activity")]
+//! pub async fn your_activity(input: YourParams) -> String {
+//!     format!("{}, {}!", input.greeting, input.name)
+//! }
+//!
+//! let set = activities![your_activity];
+//! assert_eq!(set.names().collect::<Vec<_>>(), ["your_activity"]);
+//! ```
+//!
+//! # Accepted forms
+//!
+//! **Name.** `#[activity]` names the activity type after the function (`compute_total`), as
+//! Python does; `#[activity(name = "...")]` gives the name.
+//!
+//! **Async or blocking.** An `async fn` runs on the async runtime. A plain `fn` is a blocking
+//! activity: it runs on a blocking thread pool and never on the async executor, so it may call
+//! blocking libraries freely.
+//!
+//! ```
+//! # use activity_runtime::activity;
+//! #[activity]
+//! fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
+//!     prices.iter().sum::<u64>() * (100 - discount_percent) / 100
+//! }
+//! ```
+//!
+//! **Arguments.** Any number of parameters, each an owned type that implements
+//! `serde::Deserialize`; each is one payload, in order, as every Temporal SDK encodes multiple
+//! arguments. A missing trailing argument is `None` for an `Option` parameter. Destructuring
+//! patterns work.
+//!
+//! ```
+//! # use activity_runtime::activity;
+//! # #[derive(serde::Deserialize)] struct YourParams { greeting: String, name: String }
+//! #[activity]
+//! async fn greet(YourParams { greeting, name }: YourParams, punctuation: Option<String>) -> String {
+//!     format!("{greeting}, {name}{}", punctuation.as_deref().unwrap_or("!"))
+//! }
+//! ```
+//!
+//! **Context.** An [`ActivityContext`] as the first parameter gives the activity its
+//! [`ActivityInfo`] and its cancellation.
+//!
+//! ```
+//! # use activity_runtime::{activity, ActivityContext};
+//! #[activity]
+//! async fn whoami(ctx: ActivityContext) -> String {
+//!     format!("{} attempt {}", ctx.info().activity_type, ctx.info().attempt)
+//! }
+//! ```
+//!
+//! **Results.** Return any `T: Serialize`, `()` included, or `Result<T, E>` where `E` is
+//! [`ActivityError`], `anyhow::Error`, or any `std::error::Error + Send + Sync + 'static`.
+//! Aliases spelled `Result` (`anyhow::Result<T>`, `std::io::Result<T>`) work too.
+//!
+//! ```
+//! # use activity_runtime::{activity, ActivityError};
+//! #[activity]
+//! fn parse_port(text: String) -> Result<u16, std::num::ParseIntError> {
+//!     text.parse()
+//! }
+//!
+//! #[activity]
+//! async fn charge(cents: u64) -> Result<(), ActivityError> {
+//!     if cents == 0 {
+//!         return Err(ActivityError::new("nothing to charge").non_retryable());
+//!     }
+//!     Ok(())
+//! }
+//!
+//! #[activity]
+//! async fn read_config(path: String) -> anyhow::Result<String> {
+//!     Ok(std::fs::read_to_string(path)?)
+//! }
+//! ```
+//!
+//! **Everything else is kept.** Visibility, doc comments, `#[cfg]`s and other attributes stay
+//! on the function, which stays directly callable, so it is unit-tested like any function:
+//!
+//! ```
+//! # use activity_runtime::activity;
+//! /// Says hello.
+//! #[activity]
+//! #[allow(clippy::needless_pass_by_value)]
+//! pub async fn hello(name: String) -> String {
+//!     format!("Hello, {name}!")
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! assert_eq!(hello("World".to_string()).await, "Hello, World!");
+//! # }
+//! ```
+//!
+//! # Registration
+//!
+//! Beside each function, `#[activity]` generates a companion of the same name in the type
+//! namespace, implementing [`Activity`]. [`activities!`] gathers companions into an
+//! [`ActivitySet`] for a worker or a test environment, and [`all_activities`] returns every
+//! `#[activity]` linked into the binary.
+//!
+//! A dependency renamed in `Cargo.toml` is named with `#[activity(crate = "path")]`.
+//!
+//! # Rejected signatures
+//!
+//! A signature that cannot work is a compile-time error at the offending token, worded with the
+//! fix; all errors of a function are reported at once, and the function is still emitted so the
+//! rest of the crate type-checks. The UI tests in `tests/ui/fail` hold one case each.
+//!
+//! | Signature | Why, and the fix |
+//! |---|---|
+//! | `fn f(&self)` | activities are free functions; put `#[activities]` on the `impl` block |
+//! | `fn f<T>(x: T)`, `fn f<'a>(..)` | the worker must know concrete, owned types to decode |
+//! | `fn f(x: impl Deserialize)` | name a concrete type |
+//! | `fn f(name: &str)` | take `String`: a decoded value has nothing to borrow from |
+//! | `unsafe fn`, `const fn`, `extern "C" fn` | remove the qualifier |
+//! | `#[activity(name = x)]`, `name = ""`, `name = "__temporal_x"` | a non-empty string literal without Temporal's reserved prefix |
+//! | `#[activity(nmae = "x")]` | unknown key, with "did you mean `name`?"; duplicate keys too |
+//! | `fn f(x: NotDeserialize)`, `-> NotSerialize`, `-> Result<T, NotAnError>` | derive the serde trait, or make the error convert into `ActivityError` |
+//! | `async fn` holding an `Rc` across `.await` | the future must be `Send` |
+//! | `fn f(x: u32, ctx: ActivityContext)` | the context comes first, and only once |
+//! | `#[activity] struct S;` | the attribute goes on a function |
+//!
+//! ```compile_fail
+//! # use activity_runtime::activity;
+//! #[activity]
+//! async fn borrowed(name: &str) -> String {
+//!     name.to_string()
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! # use activity_runtime::activity;
+//! struct NotSerde;
+//! #[activity]
+//! async fn undecodable(input: NotSerde) {}
+//! ```
+
+#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+
+mod arguments;
+pub mod context;
+mod definition;
+pub mod error;
+mod invocation;
+mod output;
+pub mod payload;
+
+pub use activity_macros::activity;
+pub use arguments::Arguments;
+pub use context::{ActivityContext, ActivityInfo};
+pub use definition::{Activity, ActivityDefinition, ActivitySet, Execution, all_activities};
+pub use error::ActivityError;
+pub use invocation::{Invocation, Outcome};
+
+/// An [`ActivitySet`] of `#[activity]` functions, named by path.
+///
+/// ```
+/// use activity_runtime::{activities, activity};
+///
+/// mod billing {
+///     #[activity_runtime::activity]
+///     pub fn refund(order: String) -> String {
+///         format!("refunded {order}")
+///     }
+/// }
+///
+/// #[activity]
+/// async fn ship(order: String) {}
+///
+/// let set = activities![ship, billing::refund];
+/// assert_eq!(set.len(), 2);
+/// ```
+#[macro_export]
+macro_rules! activities {
+    ($($activity:path),* $(,)?) => {
+        $crate::ActivitySet::new([
+            $($crate::ActivityDefinition::of::<$activity>()),*
+        ])
+    };
+}
+
+/// What the generated code reaches; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::output::{ResultParts, finish_result, finish_value};
+    pub use crate::{Activity, ActivityContext, ActivityDefinition, ActivityError, Arguments};
+    pub use crate::{Execution, Invocation};
+    pub use inventory;
+}

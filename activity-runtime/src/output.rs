@@ -1,0 +1,80 @@
+//! The bounds that the generated code checks at the user's own types, with messages that say
+//! the fix, and the conversion of what the function returned into an outcome.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ActivityError;
+use crate::invocation::Outcome;
+use crate::payload;
+
+/// A type that an activity can take as an argument: decoded from a payload, so it must
+/// implement `serde::Deserialize` and own its data.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can't be an activity argument: it does not implement `serde::de::DeserializeOwned`",
+    label = "arguments are decoded from payloads, so this type must implement `Deserialize`",
+    note = "derive it: `#[derive(serde::Deserialize)]`, or take a type that implements it",
+    note = "if this is an alias of `ActivityContext`, write `ActivityContext`: `#[activity]` recognises the context by that name"
+)]
+pub trait ActivityArgument: DeserializeOwned + Send + 'static {}
+
+impl<T: DeserializeOwned + Send + 'static> ActivityArgument for T {}
+
+/// A type that an activity can return: encoded into a payload, so it must implement
+/// `serde::Serialize`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can't be an activity's result: it does not implement `serde::Serialize`",
+    label = "results are encoded into payloads, so this type must implement `Serialize`",
+    note = "derive it: `#[derive(serde::Serialize)]`, or return a type that implements it"
+)]
+pub trait ActivityOutput: Serialize {}
+
+impl<T: Serialize> ActivityOutput for T {}
+
+/// An error type that an activity can return: one that converts into [`ActivityError`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can't be an activity's error: it does not convert into `ActivityError`",
+    label = "the error of an activity's `Result` must convert into `ActivityError`",
+    note = "implement `std::error::Error` for it (for example with `#[derive(thiserror::Error)]`), or return `anyhow::Error` or `ActivityError`"
+)]
+pub trait IntoActivityError: Into<ActivityError> {}
+
+impl<E: Into<ActivityError>> IntoActivityError for E {}
+
+/// The parts of a `Result`, so that the generated code can name the success type of an alias
+/// such as `anyhow::Result<T>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is named `Result` but is not a `Result`",
+    note = "`#[activity]` takes a return type spelled `Result` as fallible; rename the type, or return `Result<T, E>`"
+)]
+pub trait ResultParts {
+    /// The success type.
+    type Ok;
+    /// The error type.
+    type Err;
+}
+
+impl<T, E> ResultParts for Result<T, E> {
+    type Ok = T;
+    type Err = E;
+}
+
+/// The outcome of an activity that returned a plain value.
+pub fn finish_value<T: ActivityOutput>(value: T) -> Outcome {
+    encode_result(&value)
+}
+
+/// The outcome of an activity that returned a `Result`.
+pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, E>) -> Outcome {
+    match result {
+        Ok(value) => encode_result(&value),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn encode_result<T: Serialize>(value: &T) -> Outcome {
+    payload::encode(value).map_err(|error| {
+        ActivityError::new(format!("the activity's result could not be encoded: {error}"))
+            .with_type("PayloadEncodeError")
+    })
+}

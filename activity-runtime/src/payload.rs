@@ -1,0 +1,371 @@
+//! Temporal payloads, encoded as the default data converter of every Temporal SDK encodes them.
+//!
+//! | Rust value | `encoding` metadata | data |
+//! |---|---|---|
+//! | `()`, `None`, a unit struct | `binary/null` | empty |
+//! | [`ByteBuf`] (or any type that serializes with `serialize_bytes`) | `binary/plain` | the bytes |
+//! | any other `Serialize` type | `json/plain` | compact JSON |
+//!
+//! A `Vec<u8>` is a JSON array of numbers, as serde serializes it; wrap it in [`ByteBuf`] (or
+//! mark the field `#[serde(with = "serde_bytes")]`) to send raw bytes, which Python receives as
+//! `bytes`. The choice follows serde, so that a type means the same in a payload as in any other
+//! serde format.
+//!
+//! ```
+//! use activity_runtime::payload;
+//!
+//! let payload = payload::encode(&"Hello, World!").unwrap();
+//! assert_eq!(payload.metadata["encoding"], b"json/plain");
+//! assert_eq!(payload.data, br#""Hello, World!""#);
+//! assert_eq!(payload::decode::<String>(&payload).unwrap(), "Hello, World!");
+//! ```
+
+use serde::de::DeserializeOwned;
+use serde::ser::{self, Impossible, Serialize};
+
+pub use serde_bytes::ByteBuf;
+pub use temporalio_common::protos::temporal::api::common::v1::Payload;
+
+/// The metadata key that names a payload's encoding.
+pub const ENCODING_KEY: &str = "encoding";
+/// The encoding of `()` and `None`.
+pub const BINARY_NULL: &str = "binary/null";
+/// The encoding of raw bytes.
+pub const BINARY_PLAIN: &str = "binary/plain";
+/// The encoding of every other serde value.
+pub const JSON_PLAIN: &str = "json/plain";
+
+/// Why a value could not become a payload, or a payload a value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The payload has no `encoding` metadata.
+    #[error("the payload has no `encoding` metadata; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}")]
+    MissingEncoding,
+    /// The payload's encoding is not one this converter reads.
+    #[error("unsupported payload encoding `{0}`; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}")]
+    UnknownEncoding(String),
+    /// The data is not valid for its encoding, or does not fit the expected type.
+    #[error("{encoding} payload does not decode as `{expected}`: {source}")]
+    Decode {
+        /// The payload's encoding.
+        encoding: &'static str,
+        /// The Rust type that was expected.
+        expected: &'static str,
+        /// What serde said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The value failed to serialize.
+    #[error("value of type `{type_name}` does not encode as a payload: {source}")]
+    Encode {
+        /// The Rust type of the value.
+        type_name: &'static str,
+        /// What serde said.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Encodes a value as one payload: `binary/null`, `binary/plain` or `json/plain`.
+///
+/// # Errors
+/// When the value's `Serialize` implementation fails, or it is a map with non-string keys.
+///
+/// ```
+/// use activity_runtime::payload::{self, ByteBuf};
+///
+/// assert_eq!(payload::encode(&()).unwrap().metadata["encoding"], b"binary/null");
+/// let bytes = payload::encode(&ByteBuf::from(vec![0xff, 0x00])).unwrap();
+/// assert_eq!(bytes.metadata["encoding"], b"binary/plain");
+/// assert_eq!(bytes.data, [0xff, 0x00]);
+/// ```
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Payload, PayloadError> {
+    match value.serialize(Classifier) {
+        Ok(Special::Null) => Ok(payload(BINARY_NULL, Vec::new())),
+        Ok(Special::Bytes(bytes)) => Ok(payload(BINARY_PLAIN, bytes)),
+        Err(NotSpecial) => serde_json::to_vec(value)
+            .map(|data| payload(JSON_PLAIN, data))
+            .map_err(|source| PayloadError::Encode {
+                type_name: std::any::type_name::<T>(),
+                source,
+            }),
+    }
+}
+
+/// Decodes one payload into a value, by the payload's `encoding` metadata.
+///
+/// # Errors
+/// When the encoding is missing or unknown, or the data does not fit `T`.
+///
+/// ```
+/// use activity_runtime::payload;
+///
+/// let null = payload::encode(&()).unwrap();
+/// assert_eq!(payload::decode::<Option<String>>(&null).unwrap(), None);
+/// assert!(payload::decode::<String>(&null).is_err());
+/// ```
+pub fn decode<T: DeserializeOwned>(payload: &Payload) -> Result<T, PayloadError> {
+    let encoding = payload
+        .metadata
+        .get(ENCODING_KEY)
+        .ok_or(PayloadError::MissingEncoding)?;
+    let decode_error = |encoding, source| PayloadError::Decode {
+        encoding,
+        expected: std::any::type_name::<T>(),
+        source,
+    };
+    match encoding.as_slice() {
+        b"json/plain" => {
+            serde_json::from_slice(&payload.data).map_err(|e| decode_error(JSON_PLAIN, e))
+        }
+        b"binary/null" => decode_null().map_err(|e| decode_error(BINARY_NULL, e)),
+        b"binary/plain" => T::deserialize(PlainBytes(&payload.data))
+            .map_err(|e| decode_error(BINARY_PLAIN, e)),
+        other => Err(PayloadError::UnknownEncoding(
+            String::from_utf8_lossy(other).into_owned(),
+        )),
+    }
+}
+
+/// Decodes an absent value: `None` for an `Option`, `()` for unit, and an error for the rest.
+pub(crate) fn decode_null<T: DeserializeOwned>() -> Result<T, serde_json::Error> {
+    T::deserialize(serde_json::Value::Null)
+}
+
+fn payload(encoding: &str, data: Vec<u8>) -> Payload {
+    Payload {
+        metadata: [(ENCODING_KEY.to_string(), encoding.as_bytes().to_vec())].into(),
+        data,
+        ..Payload::default()
+    }
+}
+
+/// What [`Classifier`] found at the top of a value.
+enum Special {
+    Null,
+    Bytes(Vec<u8>),
+}
+
+/// The answer for every value that is neither null nor bytes: encode it as JSON.
+#[derive(Debug)]
+struct NotSpecial;
+
+impl std::fmt::Display for NotSpecial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a null or bytes value")
+    }
+}
+
+impl std::error::Error for NotSpecial {}
+
+impl ser::Error for NotSpecial {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        NotSpecial
+    }
+}
+
+/// Looks only at the top of a value, through `Option` and newtype wrappers, to choose its
+/// encoding. It stops at the first call for anything else, so a struct costs one call.
+struct Classifier;
+
+macro_rules! not_special {
+    ($($method:ident($($ty:ty),*)),* $(,)?) => {
+        $(fn $method(self, $(_: $ty),*) -> Result<Special, NotSpecial> { Err(NotSpecial) })*
+    };
+}
+
+impl ser::Serializer for Classifier {
+    type Ok = Special;
+    type Error = NotSpecial;
+    type SerializeSeq = Impossible<Special, NotSpecial>;
+    type SerializeTuple = Impossible<Special, NotSpecial>;
+    type SerializeTupleStruct = Impossible<Special, NotSpecial>;
+    type SerializeTupleVariant = Impossible<Special, NotSpecial>;
+    type SerializeMap = Impossible<Special, NotSpecial>;
+    type SerializeStruct = Impossible<Special, NotSpecial>;
+    type SerializeStructVariant = Impossible<Special, NotSpecial>;
+
+    fn serialize_bytes(self, bytes: &[u8]) -> Result<Special, NotSpecial> {
+        Ok(Special::Bytes(bytes.to_vec()))
+    }
+    fn serialize_none(self) -> Result<Special, NotSpecial> {
+        Ok(Special::Null)
+    }
+    fn serialize_unit(self) -> Result<Special, NotSpecial> {
+        Ok(Special::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Special, NotSpecial> {
+        Ok(Special::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Special, NotSpecial> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Special, NotSpecial> {
+        value.serialize(self)
+    }
+
+    not_special! {
+        serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32),
+        serialize_i64(i64), serialize_i128(i128), serialize_u8(u8), serialize_u16(u16),
+        serialize_u32(u32), serialize_u64(u64), serialize_u128(u128), serialize_f32(f32),
+        serialize_f64(f64), serialize_char(char), serialize_str(&str),
+        serialize_unit_variant(&'static str, u32, &'static str),
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Special, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, NotSpecial> {
+        Err(NotSpecial)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, NotSpecial> {
+        Err(NotSpecial)
+    }
+}
+
+/// Hands `binary/plain` data to a type as bytes, seeing through `Option` and newtypes, so that
+/// `Option<ByteBuf>` and `struct Blob(ByteBuf)` read what Python sends for `bytes`.
+struct PlainBytes<'a>(&'a [u8]);
+
+impl<'de> serde::Deserializer<'de> for PlainBytes<'_> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_bytes(self.0)
+    }
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Blob(ByteBuf);
+
+    #[test]
+    fn json_round_trips_a_struct() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct YourParams {
+            greeting: String,
+            name: String,
+        }
+        let value = YourParams {
+            greeting: "Hello".into(),
+            name: "World".into(),
+        };
+        let payload = encode(&value).unwrap();
+        assert_eq!(payload.metadata[ENCODING_KEY], b"json/plain");
+        assert_eq!(payload.data, br#"{"greeting":"Hello","name":"World"}"#);
+        assert_eq!(decode::<YourParams>(&payload).unwrap(), value);
+    }
+
+    #[test]
+    fn none_and_unit_are_binary_null() {
+        for payload in [encode(&()).unwrap(), encode(&None::<u32>).unwrap()] {
+            assert_eq!(payload.metadata[ENCODING_KEY], b"binary/null");
+            assert!(payload.data.is_empty());
+            assert_eq!(decode::<Option<u32>>(&payload).unwrap(), None);
+            decode::<()>(&payload).unwrap();
+        }
+    }
+
+    #[test]
+    fn bytes_through_option_and_newtype_are_binary_plain() {
+        let bytes = ByteBuf::from(vec![1, 2, 255]);
+        let payload = encode(&Some(Blob(bytes.clone()))).unwrap();
+        assert_eq!(payload.metadata[ENCODING_KEY], b"binary/plain");
+        assert_eq!(payload.data, [1, 2, 255]);
+        assert_eq!(decode::<Option<Blob>>(&payload).unwrap(), Some(Blob(bytes.clone())));
+        assert_eq!(decode::<ByteBuf>(&payload).unwrap(), bytes);
+    }
+
+    #[test]
+    fn vec_u8_is_a_json_array_as_serde_says() {
+        let payload = encode(&vec![1u8, 2]).unwrap();
+        assert_eq!(payload.metadata[ENCODING_KEY], b"json/plain");
+        assert_eq!(payload.data, b"[1,2]");
+    }
+
+    #[test]
+    fn decode_errors_name_the_encoding_and_the_type() {
+        let error = decode::<u32>(&encode(&"seven").unwrap()).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("json/plain payload does not decode as `u32`"), "{message}");
+
+        let mut unknown = encode(&1).unwrap();
+        unknown.metadata.insert(ENCODING_KEY.into(), b"text/x-yaml".to_vec());
+        assert_eq!(
+            decode::<u32>(&unknown).unwrap_err().to_string(),
+            "unsupported payload encoding `text/x-yaml`; expected one of binary/null, binary/plain, json/plain"
+        );
+        assert!(matches!(
+            decode::<u32>(&Payload::default()),
+            Err(PayloadError::MissingEncoding)
+        ));
+    }
+}

@@ -4,6 +4,8 @@ use darling::FromMeta;
 use darling::ast::NestedMeta;
 use proc_macro2::TokenStream;
 
+use crate::Errors;
+
 /// Temporal reserves activity type names with this prefix for its own use.
 const RESERVED_PREFIX: &str = "__temporal_";
 
@@ -46,39 +48,50 @@ impl FromMeta for ActivityName {
             ..
         }) = expr
         else {
-            return Err(darling::Error::custom(
+            return Err(invalid(
+                expr,
                 "the activity name must be a string literal, such as `name = \"your_activity\"`",
-            )
-            .with_span(expr));
+            ));
         };
         let value = literal.value();
         if value.trim().is_empty() {
-            return Err(darling::Error::custom(
+            return Err(invalid(
+                literal,
                 "the activity name is empty; give a name such as `name = \"your_activity\"`, \
                  or remove `name` to use the function's name",
-            )
-            .with_span(literal));
+            ));
         }
         if value.starts_with(RESERVED_PREFIX) {
-            return Err(darling::Error::custom(format!(
-                "activity names starting with `{RESERVED_PREFIX}` are reserved by Temporal; \
+            return Err(invalid(
+                literal,
+                format!(
+                    "activity names starting with `{RESERVED_PREFIX}` are reserved by Temporal; \
                  choose a name without that prefix"
-            ))
-            .with_span(literal));
+                ),
+            ));
         }
         Ok(Self { value })
     }
+}
+
+/// A darling error, which the derive collects with unknown and duplicate keys; a name is one
+/// token, so darling's single span covers it.
+fn invalid(node: &impl syn::spanned::Spanned, message: impl std::fmt::Display) -> darling::Error {
+    darling::Error::custom(message).with_span(node)
 }
 
 /// Parses the attribute's arguments, collecting every error into `errors`.
 ///
 /// On error the defaults are returned, so that the function itself is still checked and the
 /// user sees all of their mistakes in one build.
-pub(crate) fn parse(attr: TokenStream, errors: &mut darling::error::Accumulator) -> ActivityArgs {
-    errors
-        .handle(NestedMeta::parse_meta_list(attr).map_err(darling::Error::from))
-        .and_then(|metas| errors.handle(ActivityArgs::from_list(&metas)))
-        .unwrap_or_default()
+pub(crate) fn parse(attr: TokenStream, errors: &mut Errors) -> ActivityArgs {
+    let parsed = NestedMeta::parse_meta_list(attr)
+        .map_err(darling::Error::from)
+        .and_then(|metas| ActivityArgs::from_list(&metas));
+    parsed.unwrap_or_else(|error| {
+        errors.push_darling(error);
+        ActivityArgs::default()
+    })
 }
 
 #[cfg(test)]
@@ -87,14 +100,14 @@ mod tests {
     use quote::quote;
 
     fn parse_ok(attr: TokenStream) -> ActivityArgs {
-        let mut errors = darling::Error::accumulator();
+        let mut errors = Errors::default();
         let args = parse(attr, &mut errors);
         errors.finish().expect("arguments are valid");
         args
     }
 
     fn parse_err(attr: TokenStream) -> Vec<String> {
-        let mut errors = darling::Error::accumulator();
+        let mut errors = Errors::default();
         parse(attr, &mut errors);
         let error = errors.finish().expect_err("arguments are invalid");
         error.into_iter().map(|e| e.to_string()).collect()
@@ -111,7 +124,10 @@ mod tests {
     #[test]
     fn name_takes_a_string_literal() {
         let args = parse_ok(quote!(name = "your_activity"));
-        assert_eq!(args.name.map(|name| name.value).as_deref(), Some("your_activity"));
+        assert_eq!(
+            args.name.map(|name| name.value).as_deref(),
+            Some("your_activity")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
+use crate::Errors;
 use crate::args::{self, ActivityArgs};
 use crate::signature::{self, ActivitySignature, Execution, Output};
 
@@ -18,7 +19,7 @@ use crate::signature::{self, ActivitySignature, Execution, Output};
 /// every error, so that the rest of the crate still type-checks.
 pub(crate) fn activity(attr: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = expand(attr, item.clone()).unwrap_or_else(|errors| {
-        let errors = errors.write_errors();
+        let errors = errors.to_compile_error();
         quote!(#item #errors)
     });
     if std::env::var_os("ACTIVITY_MACROS_DEBUG").is_some_and(|value| value != "0") {
@@ -27,8 +28,8 @@ pub(crate) fn activity(attr: TokenStream, item: TokenStream) -> TokenStream {
     expanded
 }
 
-fn expand(attr: TokenStream, item: TokenStream) -> darling::Result<TokenStream> {
-    let mut errors = darling::Error::accumulator();
+fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let mut errors = Errors::default();
     let args = args::parse(attr, &mut errors);
     let function = match syn::parse2::<syn::Item>(item) {
         Ok(syn::Item::Fn(function)) => function,
@@ -37,7 +38,7 @@ fn expand(attr: TokenStream, item: TokenStream) -> darling::Result<TokenStream> 
             return Err(errors.finish().expect_err("an error was just pushed"));
         }
         Err(error) => {
-            errors.push(darling::Error::from(error));
+            errors.push(error);
             return Err(errors.finish().expect_err("an error was just pushed"));
         }
     };
@@ -46,22 +47,26 @@ fn expand(attr: TokenStream, item: TokenStream) -> darling::Result<TokenStream> 
     Ok(generate(&args, &function, &sig))
 }
 
-fn not_a_function(item: &syn::Item) -> darling::Error {
+fn not_a_function(item: &syn::Item) -> syn::Error {
     let kind = match item {
         syn::Item::Struct(_) => "a struct",
         syn::Item::Enum(_) => "an enum",
         syn::Item::Impl(_) => "an `impl` block (use `#[activities]` there)",
         syn::Item::Trait(_) => "a trait",
-        syn::Item::Static(_) | syn::Item::Const(_) => "a static or const (a closure can't be an activity)",
+        syn::Item::Static(_) | syn::Item::Const(_) => {
+            "a static or const; a closure can't be an activity, so make it an `fn`"
+        }
         syn::Item::Mod(_) => "a module",
         syn::Item::Verbatim(_) => "a function without a body",
         _ => "this item",
     };
-    darling::Error::custom(format!(
-        "`#[activity]` goes on a free function, `async fn` or `fn`, not on {kind}; \
-         write `#[activity] async fn your_activity(input: YourParams) -> String {{ ... }}`"
-    ))
-    .with_span(&leading_token(item))
+    syn::Error::new_spanned(
+        leading_token(item),
+        format!(
+            "`#[activity]` goes on a free function, `async fn` or `fn`, not on {kind}; \
+             write `#[activity] async fn your_activity(input: YourParams) -> String {{ ... }}`"
+        ),
+    )
 }
 
 /// The item's keyword and name, so that the error does not cover a whole body.
@@ -95,7 +100,11 @@ fn leading_token(item: &syn::Item) -> TokenStream {
     }
 }
 
-fn generate(args: &ActivityArgs, function: &syn::ItemFn, sig: &ActivitySignature<'_>) -> TokenStream {
+fn generate(
+    args: &ActivityArgs,
+    function: &syn::ItemFn,
+    sig: &ActivitySignature<'_>,
+) -> TokenStream {
     let rt = {
         let krate = &args.krate;
         quote!(#krate::__private)
@@ -120,13 +129,17 @@ fn generate(args: &ActivityArgs, function: &syn::ItemFn, sig: &ActivitySignature
     let argument_idents = (0..sig.params.len())
         .map(|index| format_ident!("__argument{index}"))
         .collect::<Vec<_>>();
-    let decode_arguments = sig.params.iter().zip(&argument_idents).map(|(param, binding)| {
-        let ty = param.ty;
-        let label = param.name.as_deref().unwrap_or("");
-        // Spanned at the user's type, so a type that does not deserialize is reported there.
-        let decode = quote_spanned!(ty.span()=> __arguments.next::<#ty>(#label));
-        quote!(let #binding = #decode?;)
-    });
+    let decode_arguments = sig
+        .params
+        .iter()
+        .zip(&argument_idents)
+        .map(|(param, binding)| {
+            let ty = param.ty;
+            let label = param.name.as_deref().unwrap_or("");
+            // Spanned at the user's type, so a type that does not deserialize is reported there.
+            let decode = quote_spanned!(ty.span()=> __arguments.next::<#ty>(#label));
+            quote!(let #binding = #decode?;)
+        });
     let context = sig.takes_context.then(|| quote!(__context,));
     let call = quote_spanned!(signature::function_span(&function.sig)=>
         #ident(#context #(#argument_idents),*)
@@ -206,5 +219,233 @@ mod tests {
     fn check(attr: TokenStream, item: TokenStream, expected: Expect) {
         let file = syn::parse2::<syn::File>(activity(attr, item)).expect("expansion parses");
         expected.assert_eq(&prettyplease::unparse(&file));
+    }
+
+    #[test]
+    fn async_function() {
+        check(
+            quote!(name = "your_activity"),
+            quote! {
+                pub async fn your_activity(input: YourParams) -> String {
+                    format!("{}, {}!", input.greeting, input.name)
+                }
+            },
+            expect![[r#"
+                pub async fn your_activity(input: YourParams) -> String {
+                    format!("{}, {}!", input.greeting, input.name)
+                }
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                pub struct your_activity {}
+                const _: () = {
+                    impl ::activity_runtime::__private::Activity for your_activity {
+                        type Input = (YourParams,);
+                        type Output = String;
+                        const NAME: &'static str = "your_activity";
+                        const EXECUTION: ::activity_runtime::__private::Execution = ::activity_runtime::__private::Execution::Async;
+                        const FUNCTION: &'static str = ::core::concat!(
+                            ::core::module_path!(), "::", ::core::stringify!(your_activity)
+                        );
+                        fn start(
+                            __context: ::activity_runtime::__private::ActivityContext,
+                            mut __arguments: ::activity_runtime::__private::Arguments,
+                        ) -> ::core::result::Result<
+                            ::activity_runtime::__private::Invocation,
+                            ::activity_runtime::__private::ActivityError,
+                        > {
+                            let _ = __context;
+                            let __argument0 = __arguments.next::<YourParams>("input")?;
+                            __arguments.finish()?;
+                            ::core::result::Result::Ok(
+                                ::activity_runtime::__private::Invocation::from_future(
+                                    your_activity(__argument0),
+                                    ::activity_runtime::__private::finish_value::<String>,
+                                ),
+                            )
+                        }
+                    }
+                    ::activity_runtime::__private::inventory::submit! {
+                        ::activity_runtime::__private::ActivityDefinition::of:: < your_activity > ()
+                    }
+                };
+            "#]],
+        );
+    }
+
+    #[test]
+    fn blocking_function() {
+        check(
+            quote!(),
+            quote! {
+                fn compute_total(prices: Vec<u64>) -> u64 {
+                    prices.iter().sum()
+                }
+            },
+            expect![[r#"
+                fn compute_total(prices: Vec<u64>) -> u64 {
+                    prices.iter().sum()
+                }
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                struct compute_total {}
+                const _: () = {
+                    impl ::activity_runtime::__private::Activity for compute_total {
+                        type Input = (Vec<u64>,);
+                        type Output = u64;
+                        const NAME: &'static str = "compute_total";
+                        const EXECUTION: ::activity_runtime::__private::Execution = ::activity_runtime::__private::Execution::Blocking;
+                        const FUNCTION: &'static str = ::core::concat!(
+                            ::core::module_path!(), "::", ::core::stringify!(compute_total)
+                        );
+                        fn start(
+                            __context: ::activity_runtime::__private::ActivityContext,
+                            mut __arguments: ::activity_runtime::__private::Arguments,
+                        ) -> ::core::result::Result<
+                            ::activity_runtime::__private::Invocation,
+                            ::activity_runtime::__private::ActivityError,
+                        > {
+                            let _ = __context;
+                            let __argument0 = __arguments.next::<Vec<u64>>("prices")?;
+                            __arguments.finish()?;
+                            ::core::result::Result::Ok(
+                                ::activity_runtime::__private::Invocation::from_blocking(
+                                    move || compute_total(__argument0),
+                                    ::activity_runtime::__private::finish_value::<u64>,
+                                ),
+                            )
+                        }
+                    }
+                    ::activity_runtime::__private::inventory::submit! {
+                        ::activity_runtime::__private::ActivityDefinition::of:: < compute_total > ()
+                    }
+                };
+            "#]],
+        );
+    }
+
+    #[test]
+    fn multiple_arguments_with_a_fallible_result() {
+        check(
+            quote!(crate = my_runtime),
+            quote! {
+                #[cfg(feature = "billing")]
+                async fn charge(YourParams { card, .. }: YourParams, cents: u64) -> anyhow::Result<Receipt> {
+                    todo!()
+                }
+            },
+            expect![[r##"
+                #[cfg(feature = "billing")]
+                async fn charge(
+                    YourParams { card, .. }: YourParams,
+                    cents: u64,
+                ) -> anyhow::Result<Receipt> {
+                    todo!()
+                }
+                #[cfg(feature = "billing")]
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                struct charge {}
+                #[cfg(feature = "billing")]
+                const _: () = {
+                    impl my_runtime::__private::Activity for charge {
+                        type Input = (YourParams, u64);
+                        type Output = Receipt;
+                        const NAME: &'static str = "charge";
+                        const EXECUTION: my_runtime::__private::Execution = my_runtime::__private::Execution::Async;
+                        const FUNCTION: &'static str = ::core::concat!(
+                            ::core::module_path!(), "::", ::core::stringify!(charge)
+                        );
+                        fn start(
+                            __context: my_runtime::__private::ActivityContext,
+                            mut __arguments: my_runtime::__private::Arguments,
+                        ) -> ::core::result::Result<
+                            my_runtime::__private::Invocation,
+                            my_runtime::__private::ActivityError,
+                        > {
+                            let _ = __context;
+                            let __argument0 = __arguments.next::<YourParams>("")?;
+                            let __argument1 = __arguments.next::<u64>("cents")?;
+                            __arguments.finish()?;
+                            ::core::result::Result::Ok(
+                                my_runtime::__private::Invocation::from_future(
+                                    charge(__argument0, __argument1),
+                                    my_runtime::__private::finish_result::<Receipt, _>,
+                                ),
+                            )
+                        }
+                    }
+                    my_runtime::__private::inventory::submit! {
+                        my_runtime::__private::ActivityDefinition::of:: < charge > ()
+                    }
+                };
+            "##]],
+        );
+    }
+
+    #[test]
+    fn context_first() {
+        check(
+            quote!(),
+            quote! {
+                async fn whoami(ctx: ActivityContext, suffix: String) -> Result<String, ActivityError> {
+                    Ok(format!("{}{suffix}", ctx.info().activity_type))
+                }
+            },
+            expect![[r#"
+                async fn whoami(ctx: ActivityContext, suffix: String) -> Result<String, ActivityError> {
+                    Ok(format!("{}{suffix}", ctx.info().activity_type))
+                }
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                struct whoami {}
+                const _: () = {
+                    impl ::activity_runtime::__private::Activity for whoami {
+                        type Input = (String,);
+                        type Output = String;
+                        const NAME: &'static str = "whoami";
+                        const EXECUTION: ::activity_runtime::__private::Execution = ::activity_runtime::__private::Execution::Async;
+                        const FUNCTION: &'static str = ::core::concat!(
+                            ::core::module_path!(), "::", ::core::stringify!(whoami)
+                        );
+                        fn start(
+                            __context: ::activity_runtime::__private::ActivityContext,
+                            mut __arguments: ::activity_runtime::__private::Arguments,
+                        ) -> ::core::result::Result<
+                            ::activity_runtime::__private::Invocation,
+                            ::activity_runtime::__private::ActivityError,
+                        > {
+                            let __argument0 = __arguments.next::<String>("suffix")?;
+                            __arguments.finish()?;
+                            ::core::result::Result::Ok(
+                                ::activity_runtime::__private::Invocation::from_future(
+                                    whoami(__context, __argument0),
+                                    ::activity_runtime::__private::finish_result::<String, ActivityError>,
+                                ),
+                            )
+                        }
+                    }
+                    ::activity_runtime::__private::inventory::submit! {
+                        ::activity_runtime::__private::ActivityDefinition::of:: < whoami > ()
+                    }
+                };
+            "#]],
+        );
+    }
+
+    #[test]
+    fn invalid_function_is_kept_beside_its_errors() {
+        let output = activity(
+            quote!(),
+            quote!(
+                async fn f(name: &str) {}
+            ),
+        )
+        .to_string();
+        assert!(
+            output.starts_with("async fn f (name : & str) { }"),
+            "{output}"
+        );
+        assert!(output.contains("compile_error"), "{output}");
+        assert!(!output.contains("struct"), "{output}");
     }
 }

@@ -17,3 +17,36 @@ mod signature;
 pub fn activity(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::activity(attr.into(), item.into()).into()
 }
+
+/// Every error found in one expansion, so that a build shows all of them at once (serde's
+/// `Ctxt` pattern).
+///
+/// It holds syn errors rather than darling's, because syn's `new_spanned` keeps both ends of a
+/// range on stable Rust, where darling's single span shrinks to the first token.
+#[derive(Default)]
+struct Errors(Option<syn::Error>);
+
+impl Errors {
+    /// Records an error covering all of `tokens`, with the fix in `message`.
+    fn at(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(errors) => errors.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+
+    /// Records each error darling found; those point at a single key or value.
+    fn push_darling(&mut self, error: darling::Error) {
+        for error in error.flatten() {
+            self.push(error.into());
+        }
+    }
+
+    fn finish(self) -> syn::Result<()> {
+        self.0.map_or(Ok(()), Err)
+    }
+}

@@ -3,8 +3,7 @@
 //! Every problem is pushed into one accumulator and spanned at the user's own token, with the
 //! fix in the message; checking goes on after the first problem, so one build shows them all.
 
-use darling::Error;
-use darling::error::Accumulator;
+use crate::Errors;
 use syn::visit::Visit;
 use syn::{FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
@@ -50,15 +49,13 @@ pub(crate) struct ActivitySignature<'a> {
 
 /// Checks `sig`, pushing each problem into `errors`; the result is meaningful only when no
 /// error was pushed.
-pub(crate) fn check<'a>(sig: &'a Signature, errors: &mut Accumulator) -> ActivitySignature<'a> {
+pub(crate) fn check<'a>(sig: &'a Signature, errors: &mut Errors) -> ActivitySignature<'a> {
     check_qualifiers(sig, errors);
     check_generics(sig, errors);
     if let Some(variadic) = &sig.variadic {
-        errors.push(
-            Error::custom(
-                "an activity can't be variadic; take the values as one `Vec<T>` parameter",
-            )
-            .with_span(variadic),
+        errors.at(
+            variadic,
+            "an activity can't be variadic; take the values as one `Vec<T>` parameter",
         );
     }
     let (takes_context, params) = check_params(sig, errors);
@@ -75,38 +72,32 @@ pub(crate) fn check<'a>(sig: &'a Signature, errors: &mut Accumulator) -> Activit
     }
 }
 
-fn check_qualifiers(sig: &Signature, errors: &mut Accumulator) {
+fn check_qualifiers(sig: &Signature, errors: &mut Errors) {
     if let Some(constness) = &sig.constness {
-        errors.push(
-            Error::custom(
-                "an activity can't be a `const fn`: it runs when Temporal schedules it, \
+        errors.at(
+            constness,
+            "an activity can't be a `const fn`: it runs when Temporal schedules it, \
                  never at compile time; remove `const`",
-            )
-            .with_span(constness),
         );
     }
     if let Some(unsafety) = &sig.unsafety {
-        errors.push(
-            Error::custom(
-                "an activity can't be an `unsafe fn`: the worker calls it with data from the \
+        errors.at(
+            unsafety,
+            "an activity can't be an `unsafe fn`: the worker calls it with data from the \
                  network and cannot uphold a safety contract; remove `unsafe` and put an \
                  `unsafe { ... }` block inside the body",
-            )
-            .with_span(unsafety),
         );
     }
     if let Some(abi) = &sig.abi {
-        errors.push(
-            Error::custom(
-                "an activity must use the Rust ABI; remove the `extern` qualifier, and call \
+        errors.at(
+            abi,
+            "an activity must use the Rust ABI; remove the `extern` qualifier, and call \
                  the foreign function from inside the body",
-            )
-            .with_span(abi),
         );
     }
 }
 
-fn check_generics(sig: &Signature, errors: &mut Accumulator) {
+fn check_generics(sig: &Signature, errors: &mut Errors) {
     for param in &sig.generics.params {
         let message = match param {
             syn::GenericParam::Lifetime(_) => {
@@ -123,35 +114,28 @@ fn check_generics(sig: &Signature, errors: &mut Accumulator) {
                  argument instead"
             }
         };
-        errors.push(Error::custom(message).with_span(param));
+        errors.at(param, message);
     }
     if let Some(where_clause) = &sig.generics.where_clause {
-        errors.push(
-            Error::custom(
-                "an activity can't have a `where` clause: it has no generic parameters to \
+        errors.at(
+            where_clause,
+            "an activity can't have a `where` clause: it has no generic parameters to \
                  constrain; remove it",
-            )
-            .with_span(where_clause),
         );
     }
 }
 
-fn check_params<'a>(
-    sig: &'a Signature,
-    errors: &mut Accumulator,
-) -> (bool, Vec<PayloadParam<'a>>) {
+fn check_params<'a>(sig: &'a Signature, errors: &mut Errors) -> (bool, Vec<PayloadParam<'a>>) {
     let mut context_seen = false;
     let mut params = Vec::new();
     for (position, input) in sig.inputs.iter().enumerate() {
         let typed = match input {
             FnArg::Receiver(receiver) => {
-                errors.push(
-                    Error::custom(
-                        "`#[activity]` goes on a free function, which has no `self`; for \
+                errors.at(
+                    receiver,
+                    "`#[activity]` goes on a free function, which has no `self`; for \
                          activities that are methods, put `#[activities]` on the `impl` block \
                          and keep `#[activity]` on each method",
-                    )
-                    .with_span(receiver),
                 );
                 continue;
             }
@@ -159,20 +143,16 @@ fn check_params<'a>(
         };
         if is_context(&typed.ty) {
             if context_seen {
-                errors.push(
-                    Error::custom(
-                        "an activity takes at most one `ActivityContext`; remove this one and \
+                errors.at(
+                    &typed.ty,
+                    "an activity takes at most one `ActivityContext`; remove this one and \
                          clone the first where a second handle is needed",
-                    )
-                    .with_span(&typed.ty),
                 );
             } else if position != 0 {
-                errors.push(
-                    Error::custom(
-                        "`ActivityContext` must be the first parameter, before the arguments \
+                errors.at(
+                    &typed.ty,
+                    "`ActivityContext` must be the first parameter, before the arguments \
                          that are decoded from payloads; move it to the front",
-                    )
-                    .with_span(&typed.ty),
                 );
             }
             context_seen = true;
@@ -187,7 +167,8 @@ fn check_params<'a>(
             },
         });
     }
-    let takes_context = matches!(sig.inputs.first(), Some(FnArg::Typed(first)) if is_context(&first.ty));
+    let takes_context =
+        matches!(sig.inputs.first(), Some(FnArg::Typed(first)) if is_context(&first.ty));
     (takes_context, params)
 }
 
@@ -209,7 +190,7 @@ fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
 
 /// Rejects borrowed types and `impl Trait`: a value decoded from a payload has nothing to
 /// borrow from, and a type the worker cannot name cannot be decoded or encoded.
-fn check_owned(ty: &Type, role: &str, errors: &mut Accumulator) {
+fn check_owned(ty: &Type, role: &str, errors: &mut Errors) {
     if let Type::Reference(reference) = ty {
         let owned = owned_suggestion(&reference.elem);
         let message = if is_context(&reference.elem) {
@@ -221,36 +202,36 @@ fn check_owned(ty: &Type, role: &str, errors: &mut Accumulator) {
                  payload that the function cannot borrow from; take `{owned}` instead"
             )
         };
-        errors.push(Error::custom(message).with_span(ty));
+        errors.at(ty, message);
         return;
     }
     let mut finder = BorrowFinder::default();
     finder.visit_type(ty);
     for impl_trait in finder.impl_traits {
-        errors.push(
-            Error::custom(format!(
+        errors.at(
+            impl_trait,
+            format!(
                 "an activity {role} can't be `impl Trait`: the worker must name the type to \
                  decode or encode it; write a concrete type"
-            ))
-            .with_span(impl_trait),
+            ),
         );
     }
     for lifetime in finder.lifetimes {
-        errors.push(
-            Error::custom(format!(
+        errors.at(
+            lifetime,
+            format!(
                 "an activity {role} can't borrow: `{lifetime}` has nothing to borrow from once \
                  the value is decoded; use an owned type, or `'static`"
-            ))
-            .with_span(lifetime),
+            ),
         );
     }
     for reference in finder.references {
-        errors.push(
-            Error::custom(format!(
+        errors.at(
+            reference,
+            format!(
                 "an activity {role} can't contain references; take `{}` instead",
                 owned_suggestion(&reference.elem)
-            ))
-            .with_span(reference),
+            ),
         );
     }
 }
@@ -289,7 +270,9 @@ impl<'a> Visit<'a> for BorrowFinder<'a> {
     }
     fn visit_type_reference(&mut self, node: &'a syn::TypeReference) {
         match &node.lifetime {
-            Some(lifetime) if lifetime.ident == "static" => syn::visit::visit_type(self, &node.elem),
+            Some(lifetime) if lifetime.ident == "static" => {
+                syn::visit::visit_type(self, &node.elem)
+            }
             _ => self.references.push(node),
         }
     }
@@ -303,19 +286,17 @@ impl<'a> Visit<'a> for BorrowFinder<'a> {
     fn visit_type_bare_fn(&mut self, _: &'a syn::TypeBareFn) {}
 }
 
-fn check_output<'a>(output: &'a ReturnType, errors: &mut Accumulator) -> Output<'a> {
+fn check_output<'a>(output: &'a ReturnType, errors: &mut Errors) -> Output<'a> {
     let ty = match output {
         ReturnType::Default => return Output::Value(None),
         ReturnType::Type(_, ty) => &**ty,
     };
     if let Type::ImplTrait(impl_trait) = ty {
-        errors.push(
-            Error::custom(
-                "an activity can't return `impl Trait`: the worker must name the type to encode \
+        errors.at(
+            impl_trait,
+            "an activity can't return `impl Trait`: the worker must name the type to encode \
                  it; return a concrete type, and write `async fn` rather than returning \
                  `impl Future`",
-            )
-            .with_span(impl_trait),
         );
         return Output::Value(None);
     }
@@ -355,7 +336,7 @@ mod tests {
 
     fn check_ok(sig: Signature) -> (Execution, bool, usize, &'static str) {
         let sig = Box::leak(Box::new(sig));
-        let mut errors = darling::Error::accumulator();
+        let mut errors = Errors::default();
         let checked = check(sig, &mut errors);
         errors.finish().expect("signature is valid");
         let output = match checked.output {
@@ -363,11 +344,16 @@ mod tests {
             Output::Value(Some(_)) => "value",
             Output::Result { .. } => "result",
         };
-        (checked.execution, checked.takes_context, checked.params.len(), output)
+        (
+            checked.execution,
+            checked.takes_context,
+            checked.params.len(),
+            output,
+        )
     }
 
     fn check_err(sig: Signature) -> Vec<String> {
-        let mut errors = darling::Error::accumulator();
+        let mut errors = Errors::default();
         check(&sig, &mut errors);
         let error = errors.finish().expect_err("signature is invalid");
         error.into_iter().map(|e| e.to_string()).collect()
@@ -448,6 +434,9 @@ mod tests {
     fn second_context_is_rejected() {
         let errors = check_err(syn::parse_quote!(fn f(a: ActivityContext, b: ActivityContext)));
         assert_eq!(errors.len(), 1);
-        assert!(errors[0].contains("at most one `ActivityContext`"), "{errors:?}");
+        assert!(
+            errors[0].contains("at most one `ActivityContext`"),
+            "{errors:?}"
+        );
     }
 }

@@ -1,0 +1,1 @@
+//! Examples and tests of `activity-runtime`; this crate has no code of its own.

@@ -1,0 +1,6 @@
+use activity_runtime::activity;
+
+#[activity]
+extern "C" fn callback(_code: i32) {}
+
+fn main() {}

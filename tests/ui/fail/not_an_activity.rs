@@ -1,0 +1,7 @@
+use activity_runtime::activities;
+
+struct Plain;
+
+fn main() {
+    let _ = activities![Plain];
+}

@@ -1,0 +1,6 @@
+use activity_runtime::activity;
+
+#[activity]
+struct YourActivity;
+
+fn main() {}

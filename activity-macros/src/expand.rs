@@ -153,6 +153,8 @@ fn generate(
     let unused_context = (!sig.takes_context).then(|| quote!(let _ = __context;));
 
     quote! {
+        // Parameters must be owned, so clippy's advice to borrow them is advice the macro rejects.
+        #[allow(clippy::needless_pass_by_value)]
         #function
 
         #(#cfgs)*
@@ -230,7 +232,8 @@ mod tests {
                     format!("{}, {}!", input.greeting, input.name)
                 }
             },
-            expect![[r#"
+            expect![[r##"
+                #[allow(clippy::needless_pass_by_value)]
                 pub async fn your_activity(input: YourParams) -> String {
                     format!("{}, {}!", input.greeting, input.name)
                 }
@@ -268,7 +271,7 @@ mod tests {
                         ::activity_runtime::__private::ActivityDefinition::of:: < your_activity > ()
                     }
                 };
-            "#]],
+            "##]],
         );
     }
 
@@ -281,7 +284,8 @@ mod tests {
                     prices.iter().sum()
                 }
             },
-            expect![[r#"
+            expect![[r##"
+                #[allow(clippy::needless_pass_by_value)]
                 fn compute_total(prices: Vec<u64>) -> u64 {
                     prices.iter().sum()
                 }
@@ -319,7 +323,7 @@ mod tests {
                         ::activity_runtime::__private::ActivityDefinition::of:: < compute_total > ()
                     }
                 };
-            "#]],
+            "##]],
         );
     }
 
@@ -334,6 +338,7 @@ mod tests {
                 }
             },
             expect![[r##"
+                #[allow(clippy::needless_pass_by_value)]
                 #[cfg(feature = "billing")]
                 async fn charge(
                     YourParams { card, .. }: YourParams,
@@ -391,7 +396,8 @@ mod tests {
                     Ok(format!("{}{suffix}", ctx.info().activity_type))
                 }
             },
-            expect![[r#"
+            expect![[r##"
+                #[allow(clippy::needless_pass_by_value)]
                 async fn whoami(ctx: ActivityContext, suffix: String) -> Result<String, ActivityError> {
                     Ok(format!("{}{suffix}", ctx.info().activity_type))
                 }
@@ -428,7 +434,7 @@ mod tests {
                         ::activity_runtime::__private::ActivityDefinition::of:: < whoami > ()
                     }
                 };
-            "#]],
+            "##]],
         );
     }
 

@@ -3,6 +3,8 @@
 //! Depend on `activity-runtime`, which re-exports this macro as `activity_runtime::activity` and
 //! documents it with examples; the generated code needs that crate.
 
+#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+
 use proc_macro::TokenStream;
 
 mod args;

@@ -151,6 +151,16 @@ fn generate(
         Execution::Blocking => quote!(#rt::Invocation::from_blocking(move || #call, #finish)),
     };
     let unused_context = (!sig.takes_context).then(|| quote!(let _ = __context;));
+    let result_alias_check = match sig.output {
+        Output::Value(Some(ty)) => Some(quote_spanned! {ty.span()=>
+            {
+                #[allow(unused_imports)]
+                use #rt::{PlainValue as _, ResultBehindAlias as _};
+                #rt::require_plain_value((&#rt::Probe::<#ty>::new()).verdict());
+            }
+        }),
+        _ => None,
+    };
 
     quote! {
         // Parameters must be owned, so clippy's advice to borrow them is advice the macro rejects.
@@ -178,6 +188,7 @@ fn generate(
                     mut __arguments: #rt::Arguments,
                 ) -> ::core::result::Result<#rt::Invocation, #rt::ActivityError> {
                     #unused_context
+                    #result_alias_check
                     #(#decode_arguments)*
                     __arguments.finish()?;
                     ::core::result::Result::Ok(#invocation)
@@ -257,6 +268,15 @@ mod tests {
                             ::activity_runtime::__private::ActivityError,
                         > {
                             let _ = __context;
+                            {
+                                #[allow(unused_imports)]
+                                use ::activity_runtime::__private::{
+                                    PlainValue as _, ResultBehindAlias as _,
+                                };
+                                ::activity_runtime::__private::require_plain_value(
+                                    (&::activity_runtime::__private::Probe::<String>::new()).verdict(),
+                                );
+                            }
                             let __argument0 = __arguments.next::<YourParams>("input")?;
                             __arguments.finish()?;
                             ::core::result::Result::Ok(
@@ -309,6 +329,15 @@ mod tests {
                             ::activity_runtime::__private::ActivityError,
                         > {
                             let _ = __context;
+                            {
+                                #[allow(unused_imports)]
+                                use ::activity_runtime::__private::{
+                                    PlainValue as _, ResultBehindAlias as _,
+                                };
+                                ::activity_runtime::__private::require_plain_value(
+                                    (&::activity_runtime::__private::Probe::<u64>::new()).verdict(),
+                                );
+                            }
                             let __argument0 = __arguments.next::<Vec<u64>>("prices")?;
                             __arguments.finish()?;
                             ::core::result::Result::Ok(

@@ -134,6 +134,7 @@
 //! | `fn f(x: NotDeserialize)`, `-> NotSerialize`, `-> Result<T, NotAnError>` | derive the serde trait, or make the error convert into `ActivityError` |
 //! | `async fn` holding an `Rc` across `.await` | the future must be `Send` |
 //! | `fn f(x: u32, ctx: ActivityContext)` | the context comes first, and only once |
+//! | `-> Fallible<T>` where `type Fallible<T> = Result<T, E>` | spell a fallible return type `Result` |
 //! | `#[activity] struct S;` | the attribute goes on a function |
 //!
 //! ```compile_fail
@@ -198,7 +199,10 @@ macro_rules! activities {
 /// What the generated code reaches; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::output::{ResultParts, finish_result, finish_value};
+    pub use crate::output::{
+        PlainValue, Probe, ResultBehindAlias, ResultParts, finish_result, finish_value,
+        require_plain_value,
+    };
     pub use crate::{Activity, ActivityContext, ActivityDefinition, ActivityError, Arguments};
     pub use crate::{Execution, Invocation};
     pub use inventory;

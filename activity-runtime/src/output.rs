@@ -78,3 +78,57 @@ fn encode_result<T: Serialize>(value: &T) -> Outcome {
             .with_type("PayloadEncodeError")
     })
 }
+
+/// Catches a `Result` behind an alias not spelled `Result` (`type Fallible<T> = Result<T, E>`),
+/// which `#[activity]` would otherwise take for a plain value and encode whole as
+/// `{"Ok": ...}`. Autoref picks [`ResultBehindAlias`] for a `Result` and [`PlainValue`] for
+/// the rest; only a plain value's verdict is [`Accepted`].
+pub struct Probe<T>(std::marker::PhantomData<T>);
+
+impl<T> Probe<T> {
+    /// A probe of the type `T`.
+    pub const fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+/// The verdict for a return type that is a plain value.
+pub struct Accepted;
+
+/// The verdict for a return type that is a `Result` under another name.
+pub struct ResultUnderAnotherName;
+
+/// Chosen first, by value, when the probed type is a `Result`.
+pub trait ResultBehindAlias {
+    /// The verdict.
+    fn verdict(&self) -> ResultUnderAnotherName {
+        ResultUnderAnotherName
+    }
+}
+
+impl<T, E> ResultBehindAlias for Probe<Result<T, E>> {}
+
+/// Chosen after autoref, for every other type.
+pub trait PlainValue {
+    /// The verdict.
+    fn verdict(&self) -> Accepted {
+        Accepted
+    }
+}
+
+impl<T> PlainValue for &Probe<T> {}
+
+/// Holds only for [`Accepted`].
+#[diagnostic::on_unimplemented(
+    message = "this return type is a `Result` under another name, which `#[activity]` would encode as a value",
+    label = "a `Result` alias not spelled `Result`",
+    note = "write the return type as `Result<T, E>`, or name the alias `Result` (as `anyhow::Result<T>` is), so that `Err` fails the activity"
+)]
+pub trait PlainValueVerdict {}
+
+impl PlainValueVerdict for Accepted {}
+
+/// Fails to compile unless `verdict` is [`Accepted`].
+pub fn require_plain_value<V: PlainValueVerdict>(verdict: V) {
+    let _ = verdict;
+}

@@ -1,7 +1,9 @@
 //! How the generated code decodes an activity task's payloads into the function's parameters.
 
 use activity_runtime::payload::{self, Payload};
-use activity_runtime::{ActivityContext, ActivityDefinition, ActivityError, ActivityInfo, activity};
+use activity_runtime::{
+    ActivityContext, ActivityDefinition, ActivityError, ActivityInfo, activity,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -11,7 +13,11 @@ struct YourParams {
 }
 
 #[activity]
-async fn greet(YourParams { greeting, name }: YourParams, times: u32, suffix: Option<String>) -> String {
+async fn greet(
+    YourParams { greeting, name }: YourParams,
+    times: u32,
+    suffix: Option<String>,
+) -> String {
     let line = format!("{greeting}, {name}{}", suffix.unwrap_or_else(|| "!".into()));
     vec![line; times as usize].join(" ")
 }
@@ -22,7 +28,10 @@ fn start(payloads: Vec<Payload>) -> Result<activity_runtime::Invocation, Activit
 }
 
 fn encoded(values: &[serde_json::Value]) -> Vec<Payload> {
-    values.iter().map(|value| payload::encode(value).unwrap()).collect()
+    values
+        .iter()
+        .map(|value| payload::encode(value).unwrap())
+        .collect()
 }
 
 fn params() -> serde_json::Value {
@@ -33,7 +42,10 @@ fn params() -> serde_json::Value {
 async fn arguments_decode_in_order_one_payload_each() {
     let call = start(encoded(&[params(), 2.into(), "?".into()])).unwrap();
     let result = call.run().await.unwrap();
-    assert_eq!(payload::decode::<String>(&result).unwrap(), "Hello, World? Hello, World?");
+    assert_eq!(
+        payload::decode::<String>(&result).unwrap(),
+        "Hello, World? Hello, World?"
+    );
 }
 
 #[tokio::test]
@@ -58,7 +70,10 @@ fn missing_required_argument_names_its_position_name_and_type() {
 fn extra_argument_is_a_non_retryable_error_with_both_counts() {
     let error = start(encoded(&[params(), 1.into(), "!".into(), "extra".into()])).unwrap_err();
     assert!(error.is_non_retryable());
-    assert_eq!(error.message(), "activity `greet` takes 3 arguments but the caller sent 4");
+    assert_eq!(
+        error.message(),
+        "activity `greet` takes 3 arguments but the caller sent 4"
+    );
 }
 
 #[test]
@@ -76,11 +91,17 @@ fn wrong_type_names_the_position_and_the_expected_type() {
 fn destructured_parameter_is_named_by_its_position_and_type() {
     let error = start(encoded(&[serde_json::json!({"greeting": "Hi"}), 1.into()])).unwrap_err();
     assert!(
-        error.message().starts_with("activity `greet`: argument 0, expected `arguments::YourParams`:"),
+        error
+            .message()
+            .starts_with("activity `greet`: argument 0, expected `arguments::YourParams`:"),
         "{}",
         error.message()
     );
-    assert!(error.message().contains("missing field `name`"), "{}", error.message());
+    assert!(
+        error.message().contains("missing field `name`"),
+        "{}",
+        error.message()
+    );
 }
 
 #[test]
@@ -88,11 +109,22 @@ fn invalid_json_and_unknown_encoding_are_argument_errors() {
     let mut garbage = payload::encode(&1).unwrap();
     garbage.data = b"{not json".to_vec();
     let error = start(vec![garbage, payload::encode(&1).unwrap()]).unwrap_err();
-    assert!(error.message().contains("argument 0"), "{}", error.message());
+    assert!(
+        error.message().contains("argument 0"),
+        "{}",
+        error.message()
+    );
     assert!(error.is_non_retryable());
 
     let mut yaml = payload::encode(&params()).unwrap();
-    yaml.metadata.insert("encoding".into(), b"text/yaml".to_vec());
+    yaml.metadata
+        .insert("encoding".into(), b"text/yaml".to_vec());
     let error = start(vec![yaml, payload::encode(&1).unwrap()]).unwrap_err();
-    assert!(error.message().contains("unsupported payload encoding `text/yaml`"), "{}", error.message());
+    assert!(
+        error
+            .message()
+            .contains("unsupported payload encoding `text/yaml`"),
+        "{}",
+        error.message()
+    );
 }

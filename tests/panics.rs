@@ -15,7 +15,12 @@ fn blocking_panics(message: String) {
 async fn failure_of(definition: ActivityDefinition) -> activity_runtime::ActivityError {
     let ctx = ActivityContext::new(ActivityInfo::new(definition.name()));
     let argument = activity_runtime::payload::encode("boom").unwrap();
-    definition.start(ctx, vec![argument]).unwrap().run().await.unwrap_err()
+    definition
+        .start(ctx, vec![argument])
+        .unwrap()
+        .run()
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]

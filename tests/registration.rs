@@ -1,7 +1,9 @@
 //! How activities are gathered: by name with `activities!`, or all at once with
 //! `all_activities()`, and how the companion sits beside the function.
 
-use activity_runtime::{Activity, ActivityDefinition, Execution, activities, activity, all_activities};
+use activity_runtime::{
+    Activity, ActivityDefinition, Execution, activities, activity, all_activities,
+};
 
 #[activity(name = "your_activity")]
 async fn your_activity(name: String) -> String {
@@ -18,7 +20,10 @@ mod billing {
 #[test]
 fn activities_macro_keeps_the_listed_order_and_accepts_paths() {
     let set = activities![billing::compute_total, your_activity,];
-    assert_eq!(set.names().collect::<Vec<_>>(), ["compute_total", "your_activity"]);
+    assert_eq!(
+        set.names().collect::<Vec<_>>(),
+        ["compute_total", "your_activity"]
+    );
     let total = set.get("compute_total").unwrap();
     assert_eq!(total.execution(), Execution::Blocking);
     assert_eq!(total.function(), "registration::billing::compute_total");
@@ -35,5 +40,8 @@ async fn the_function_stays_callable_beside_its_companion() {
     assert_eq!(your_activity("World".into()).await, "Hello, World!");
     assert_eq!(billing::compute_total(vec![1, 2]), 3);
     assert_eq!(<your_activity as Activity>::NAME, "your_activity");
-    assert_eq!(ActivityDefinition::of::<your_activity>().name(), "your_activity");
+    assert_eq!(
+        ActivityDefinition::of::<your_activity>().name(),
+        "your_activity"
+    );
 }

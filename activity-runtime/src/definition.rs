@@ -194,7 +194,9 @@ impl ActivitySet {
 
     /// The first definition with this activity type name.
     pub fn get(&self, name: &str) -> Option<&ActivityDefinition> {
-        self.definitions.iter().find(|definition| definition.name == name)
+        self.definitions
+            .iter()
+            .find(|definition| definition.name == name)
     }
 
     /// How many definitions the set holds.

@@ -249,9 +249,8 @@ mod tests {
 
     #[test]
     fn anyhow_error_keeps_its_context_chain() {
-        let error = ActivityError::from(
-            anyhow::anyhow!("disk full").context("could not write the report"),
-        );
+        let error =
+            ActivityError::from(anyhow::anyhow!("disk full").context("could not write the report"));
         assert_eq!(error.message(), "could not write the report");
         assert_eq!(error.causes()[0].message, "disk full");
     }

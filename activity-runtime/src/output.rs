@@ -74,8 +74,10 @@ pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, 
 
 fn encode_result<T: Serialize>(value: &T) -> Outcome {
     payload::encode(value).map_err(|error| {
-        ActivityError::new(format!("the activity's result could not be encoded: {error}"))
-            .with_type("PayloadEncodeError")
+        ActivityError::new(format!(
+            "the activity's result could not be encoded: {error}"
+        ))
+        .with_type("PayloadEncodeError")
     })
 }
 

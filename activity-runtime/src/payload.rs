@@ -40,10 +40,14 @@ pub const JSON_PLAIN: &str = "json/plain";
 #[non_exhaustive]
 pub enum PayloadError {
     /// The payload has no `encoding` metadata.
-    #[error("the payload has no `encoding` metadata; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}")]
+    #[error(
+        "the payload has no `encoding` metadata; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}"
+    )]
     MissingEncoding,
     /// The payload's encoding is not one this converter reads.
-    #[error("unsupported payload encoding `{0}`; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}")]
+    #[error(
+        "unsupported payload encoding `{0}`; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}"
+    )]
     UnknownEncoding(String),
     /// The data is not valid for its encoding, or does not fit the expected type.
     #[error("{encoding} payload does not decode as `{expected}`: {source}")]
@@ -120,8 +124,9 @@ pub fn decode<T: DeserializeOwned>(payload: &Payload) -> Result<T, PayloadError>
             serde_json::from_slice(&payload.data).map_err(|e| decode_error(JSON_PLAIN, e))
         }
         b"binary/null" => decode_null().map_err(|e| decode_error(BINARY_NULL, e)),
-        b"binary/plain" => T::deserialize(PlainBytes(&payload.data))
-            .map_err(|e| decode_error(BINARY_PLAIN, e)),
+        b"binary/plain" => {
+            T::deserialize(PlainBytes(&payload.data)).map_err(|e| decode_error(BINARY_PLAIN, e))
+        }
         other => Err(PayloadError::UnknownEncoding(
             String::from_utf8_lossy(other).into_owned(),
         )),
@@ -276,7 +281,10 @@ struct PlainBytes<'a>(&'a [u8]);
 impl<'de> serde::Deserializer<'de> for PlainBytes<'_> {
     type Error = serde_json::Error;
 
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         visitor.visit_bytes(self.0)
     }
     fn deserialize_option<V: serde::de::Visitor<'de>>(
@@ -340,7 +348,10 @@ mod tests {
         let payload = encode(&Some(Blob(bytes.clone()))).unwrap();
         assert_eq!(payload.metadata[ENCODING_KEY], b"binary/plain");
         assert_eq!(payload.data, [1, 2, 255]);
-        assert_eq!(decode::<Option<Blob>>(&payload).unwrap(), Some(Blob(bytes.clone())));
+        assert_eq!(
+            decode::<Option<Blob>>(&payload).unwrap(),
+            Some(Blob(bytes.clone()))
+        );
         assert_eq!(decode::<ByteBuf>(&payload).unwrap(), bytes);
     }
 
@@ -355,10 +366,15 @@ mod tests {
     fn decode_errors_name_the_encoding_and_the_type() {
         let error = decode::<u32>(&encode(&"seven").unwrap()).unwrap_err();
         let message = error.to_string();
-        assert!(message.contains("json/plain payload does not decode as `u32`"), "{message}");
+        assert!(
+            message.contains("json/plain payload does not decode as `u32`"),
+            "{message}"
+        );
 
         let mut unknown = encode(&1).unwrap();
-        unknown.metadata.insert(ENCODING_KEY.into(), b"text/x-yaml".to_vec());
+        unknown
+            .metadata
+            .insert(ENCODING_KEY.into(), b"text/x-yaml".to_vec());
         assert_eq!(
             decode::<u32>(&unknown).unwrap_err().to_string(),
             "unsupported payload encoding `text/x-yaml`; expected one of binary/null, binary/plain, json/plain"

@@ -1,6 +1,7 @@
 //! Generates the companion of an `#[activity]` function.
 //!
-//! The user's function is emitted exactly as written. Beside it go a braced struct of the same
+//! The user's function is emitted as written, under one `allow` for a clippy lint whose advice
+//! (borrow the parameters) the macro rejects. Beside it go a braced struct of the same
 //! name, which lives only in the type namespace (as Rocket's route macros do), so `f` stays the
 //! callable function while `activities![f]` and `<f as Activity>` name the companion; and, in
 //! an anonymous `const`, the `Activity` impl and its registration. Everything the expansion needs
@@ -33,12 +34,8 @@ fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let args = args::parse(attr, &mut errors);
     let function = match syn::parse2::<syn::Item>(item) {
         Ok(syn::Item::Fn(function)) => function,
-        Ok(other) => {
-            errors.push(not_a_function(&other));
-            return Err(errors.finish().expect_err("an error was just pushed"));
-        }
-        Err(error) => {
-            errors.push(error);
+        other => {
+            errors.push(other.map_or_else(|error| error, |item| not_a_function(&item)));
             return Err(errors.finish().expect_err("an error was just pushed"));
         }
     };
@@ -163,7 +160,6 @@ fn generate(
     };
 
     quote! {
-        // Parameters must be owned, so clippy's advice to borrow them is advice the macro rejects.
         #[allow(clippy::needless_pass_by_value)]
         #function
 

@@ -1,8 +1,9 @@
 //! How the generated code decodes an activity task's payloads into the function's parameters.
 
 use activity_runtime::payload::{self, Payload};
+use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{
-    ActivityContext, ActivityDefinition, ActivityError, ActivityInfo, activity,
+    ActivityContext, ActivityDefinition, ActivityError, ActivityInfo, activity, activity_set,
 };
 use serde::Deserialize;
 
@@ -38,10 +39,18 @@ fn params() -> serde_json::Value {
     serde_json::json!({"greeting": "Hello", "name": "World"})
 }
 
+async fn run(payloads: Vec<Payload>) -> activity_runtime::Outcome {
+    ActivityEnvironment::new(activity_set![greet])
+        .unwrap()
+        .run_payloads("greet", payloads)
+        .await
+}
+
 #[tokio::test]
 async fn arguments_decode_in_order_one_payload_each() {
-    let call = start(encoded(&[params(), 2.into(), "?".into()])).unwrap();
-    let result = call.run().await.unwrap();
+    let result = run(encoded(&[params(), 2.into(), "?".into()]))
+        .await
+        .unwrap();
     assert_eq!(
         payload::decode::<String>(&result).unwrap(),
         "Hello, World? Hello, World?"
@@ -50,8 +59,7 @@ async fn arguments_decode_in_order_one_payload_each() {
 
 #[tokio::test]
 async fn missing_trailing_option_argument_is_none() {
-    let call = start(encoded(&[params(), 1.into()])).unwrap();
-    let result = call.run().await.unwrap();
+    let result = run(encoded(&[params(), 1.into()])).await.unwrap();
     assert_eq!(payload::decode::<String>(&result).unwrap(), "Hello, World!");
 }
 

@@ -1,8 +1,8 @@
-//! How activities are gathered: by name with `activities!`, or all at once with
+//! How activities are gathered: by name with `activity_set!`, or all at once with
 //! `all_activities()`, and how the companion sits beside the function.
 
 use activity_runtime::{
-    Activity, ActivityDefinition, Execution, activities, activity, all_activities,
+    Activity, ActivityDefinition, Execution, activity, activity_set, all_activities,
 };
 
 #[activity(name = "your_activity")]
@@ -19,7 +19,7 @@ mod billing {
 
 #[test]
 fn activities_macro_keeps_the_listed_order_and_accepts_paths() {
-    let set = activities![billing::compute_total, your_activity,];
+    let set = activity_set![billing::compute_total, your_activity,];
     assert_eq!(
         set.names().collect::<Vec<_>>(),
         ["compute_total", "your_activity"]

@@ -15,6 +15,8 @@ const RESERVED_PREFIX: &str = "__temporal_";
 pub(crate) struct ActivityArgs {
     /// The activity type name; the function's name when absent.
     pub(crate) name: Option<ActivityName>,
+    /// Handle every activity type that no other activity is registered for.
+    pub(crate) dynamic: darling::util::Flag,
     /// The path to `activity_runtime`, for users who renamed the dependency.
     #[darling(rename = "crate", default = "default_crate")]
     pub(crate) krate: syn::Path,
@@ -28,6 +30,7 @@ impl Default for ActivityArgs {
     fn default() -> Self {
         Self {
             name: None,
+            dynamic: darling::util::Flag::default(),
             krate: default_crate(),
         }
     }
@@ -37,6 +40,7 @@ impl Default for ActivityArgs {
 #[derive(Debug)]
 pub(crate) struct ActivityName {
     pub(crate) value: String,
+    pub(crate) literal: syn::LitStr,
 }
 
 impl FromMeta for ActivityName {
@@ -70,7 +74,10 @@ impl FromMeta for ActivityName {
                 ),
             ));
         }
-        Ok(Self { value })
+        Ok(Self {
+            value,
+            literal: literal.clone(),
+        })
     }
 }
 
@@ -88,10 +95,18 @@ pub(crate) fn parse(attr: TokenStream, errors: &mut Errors) -> ActivityArgs {
     let parsed = NestedMeta::parse_meta_list(attr)
         .map_err(darling::Error::from)
         .and_then(|metas| ActivityArgs::from_list(&metas));
-    parsed.unwrap_or_else(|error| {
+    let args = parsed.unwrap_or_else(|error| {
         errors.push_darling(error);
         ActivityArgs::default()
-    })
+    });
+    if let (Some(name), true) = (&args.name, args.dynamic.is_present()) {
+        errors.at(
+            &name.literal,
+            "a dynamic activity has no name of its own: it runs every activity type that no \
+             other activity is registered for; remove `name = ...`",
+        );
+    }
+    args
 }
 
 #[cfg(test)]
@@ -182,5 +197,20 @@ mod tests {
     fn malformed_list_is_an_error_not_a_panic() {
         let errors = parse_err(quote!(name = ));
         assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
+    fn dynamic_is_a_flag() {
+        assert!(parse_ok(quote!(dynamic)).dynamic.is_present());
+        assert!(!parse_ok(quote!()).dynamic.is_present());
+    }
+
+    #[test]
+    fn dynamic_with_a_name_is_rejected() {
+        let errors = parse_err(quote!(dynamic, name = "x"));
+        assert!(
+            errors[0].contains("dynamic activity has no name"),
+            "{errors:?}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! The user's function is emitted as written, under one `allow` for a clippy lint whose advice
 //! (borrow the parameters) the macro rejects. Beside it go a braced struct of the same
 //! name, which lives only in the type namespace (as Rocket's route macros do), so `f` stays the
-//! callable function while `activities![f]` and `<f as Activity>` name the companion; and, in
+//! callable function while `activity_set![f]` and `<f as Activity>` name the companion; and, in
 //! an anonymous `const`, the `Activity` impl and its registration. Everything the expansion needs
 //! is reached through `activity_runtime::__private`, so users depend on one crate.
 
@@ -14,7 +14,7 @@ use syn::spanned::Spanned;
 
 use crate::Errors;
 use crate::args::{self, ActivityArgs};
-use crate::signature::{self, ActivitySignature, Execution, Output};
+use crate::signature::{self, ActivitySignature, Execution, Output, Param, Place, Receiver};
 
 /// Expands `#[activity(attr)] item`. On any error the item is emitted unchanged, followed by
 /// every error, so that the rest of the crate still type-checks.
@@ -39,9 +39,68 @@ fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
             return Err(errors.finish().expect_err("an error was just pushed"));
         }
     };
-    let sig = signature::check(&function.sig, &mut errors);
+    let sig = check(&args, &function.sig, Place::Free, &mut errors);
     errors.finish()?;
-    Ok(generate(&args, &function, &sig))
+    let rt = runtime_path(&args);
+    let ident = &function.sig.ident;
+    let vis = &function.vis;
+    let cfgs = cfg_attrs(&function.attrs);
+    let activity_impl = companion_impl(&Companion {
+        rt: &rt,
+        args: &args,
+        function: &function.sig,
+        sig: &sig,
+        companion: ident,
+        self_ty: None,
+    });
+    Ok(quote! {
+        #[allow(clippy::needless_pass_by_value)]
+        #function
+
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #ident {}
+
+        #(#cfgs)*
+        const _: () = {
+            #activity_impl
+            #rt::inventory::submit! { #rt::ActivityDefinition::of::<#ident>() }
+        };
+    })
+}
+
+/// Checks a function's signature against its arguments, in a free function or a method.
+pub(crate) fn check<'a>(
+    args: &ActivityArgs,
+    function: &'a syn::Signature,
+    place: Place,
+    errors: &mut Errors,
+) -> ActivitySignature<'a> {
+    let sig = signature::check(function, place, errors);
+    if args.dynamic.is_present() && sig.payload_types().count() != 1 {
+        errors.at(
+            &function.ident,
+            "a dynamic activity takes the raw arguments as one parameter, after the context: \
+             `args: Vec<Payload>`; it decodes each with `payload::decode` once it knows the type \
+             from `ctx.info().activity_type`",
+        );
+    }
+    sig
+}
+
+/// The path through which generated code reaches the runtime.
+pub(crate) fn runtime_path(args: &ActivityArgs) -> TokenStream {
+    let krate = &args.krate;
+    quote!(#krate::__private)
+}
+
+/// The `#[cfg]`s of an item, repeated on what is generated beside it.
+pub(crate) fn cfg_attrs(attrs: &[syn::Attribute]) -> Vec<&syn::Attribute> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .collect()
 }
 
 fn not_a_function(item: &syn::Item) -> syn::Error {
@@ -97,57 +156,113 @@ fn leading_token(item: &syn::Item) -> TokenStream {
     }
 }
 
-fn generate(
-    args: &ActivityArgs,
-    function: &syn::ItemFn,
-    sig: &ActivitySignature<'_>,
-) -> TokenStream {
-    let rt = {
-        let krate = &args.krate;
-        quote!(#krate::__private)
-    };
-    let ident = &function.sig.ident;
-    let vis = &function.vis;
-    let cfgs = function
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("cfg"))
-        .collect::<Vec<_>>();
+/// What the `Activity` impl of one function or method needs.
+pub(crate) struct Companion<'a> {
+    pub(crate) rt: &'a TokenStream,
+    pub(crate) args: &'a ActivityArgs,
+    pub(crate) function: &'a syn::Signature,
+    pub(crate) sig: &'a ActivitySignature<'a>,
+    /// The type that implements `Activity`.
+    pub(crate) companion: &'a syn::Ident,
+    /// The impl block's type, for a method.
+    pub(crate) self_ty: Option<&'a syn::Type>,
+}
+
+/// The `Activity` impl: the name, the types, and `start`, which decodes each argument (spanned
+/// at its type, so a type that does not decode is reported there) and prepares the call.
+pub(crate) fn companion_impl(companion: &Companion<'_>) -> TokenStream {
+    let Companion {
+        rt,
+        args,
+        function,
+        sig,
+        companion,
+        self_ty,
+    } = companion;
+    let ident = &function.ident;
+    let dynamic = args.dynamic.is_present();
     let name = match &args.name {
         Some(name) => name.value.clone(),
         None => ident.unraw().to_string(),
+    };
+    let function_path = match self_ty {
+        Some(self_ty) => quote!(::core::concat!(
+            ::core::module_path!(),
+            "::",
+            ::core::stringify!(#self_ty),
+            "::",
+            ::core::stringify!(#ident)
+        )),
+        None => quote!(::core::concat!(
+            ::core::module_path!(),
+            "::",
+            ::core::stringify!(#ident)
+        )),
     };
     let execution = match sig.execution {
         Execution::Async => quote!(#rt::Execution::Async),
         Execution::Blocking => quote!(#rt::Execution::Blocking),
     };
+    let input_types = sig.payload_types();
 
-    let input_types = sig.params.iter().map(|param| param.ty);
-    let argument_idents = (0..sig.params.len())
-        .map(|index| format_ident!("__argument{index}"))
+    let mut bindings = Vec::new();
+    let mut prepare = Vec::new();
+    for (index, param) in sig.params.iter().enumerate() {
+        let binding = format_ident!("__parameter{index}");
+        let value = match param {
+            Param::Context => quote!(::core::clone::Clone::clone(&__context)),
+            Param::State(ty) => quote_spanned!(ty.span()=>
+                <#ty as #rt::StateParameter>::from_context(&__context)?
+            ),
+            Param::Payload { ty, .. } if dynamic => {
+                quote_spanned!(ty.span()=> __arguments.take_raw::<#ty>())
+            }
+            Param::Payload { ty, name } => {
+                let label = name.as_deref().unwrap_or("");
+                quote_spanned!(ty.span()=> __arguments.next::<#ty>(#label)?)
+            }
+        };
+        prepare.push(quote!(let #binding = #value;));
+        bindings.push(binding);
+    }
+    let mut state_types = sig
+        .state_types()
+        .map(|ty| quote_spanned!(ty.span()=> <#ty as #rt::StateParameter>::REQUIREMENT))
         .collect::<Vec<_>>();
-    let decode_arguments = sig
-        .params
-        .iter()
-        .zip(&argument_idents)
-        .map(|(param, binding)| {
-            let ty = param.ty;
-            let label = param.name.as_deref().unwrap_or("");
-            // Spanned at the user's type, so a type that does not deserialize is reported there.
-            let decode = quote_spanned!(ty.span()=> __arguments.next::<#ty>(#label));
-            quote!(let #binding = #decode?;)
-        });
-    let context = sig.takes_context.then(|| quote!(__context,));
-    let call = quote_spanned!(signature::function_span(&function.sig)=>
-        #ident(#context #(#argument_idents),*)
-    );
 
-    let (output_type, finish) = output_parts(&rt, &sig.output);
-    let invocation = match sig.execution {
-        Execution::Async => quote!(#rt::Invocation::from_future(#call, #finish)),
-        Execution::Blocking => quote!(#rt::Invocation::from_blocking(move || #call, #finish)),
+    let span = signature::function_span(function);
+    let (instance, call) = match (self_ty, sig.receiver) {
+        (Some(self_ty), Some(receiver)) => {
+            state_types.push(quote!(#rt::StateRequirement::of::<#self_ty>()));
+            let instance = quote!(
+                let __instance = <#rt::State<#self_ty> as #rt::StateParameter>::from_context(&__context)?
+                    .into_arc();
+            );
+            let receiver = match receiver {
+                Receiver::Ref => quote!(&*__instance),
+                Receiver::Arc => quote!(__instance),
+            };
+            (
+                Some(instance),
+                quote_spanned!(span=> <#self_ty>::#ident(#receiver, #(#bindings),*)),
+            )
+        }
+        (Some(self_ty), None) => (
+            None,
+            quote_spanned!(span=> <#self_ty>::#ident(#(#bindings),*)),
+        ),
+        (None, _) => (None, quote_spanned!(span=> #ident(#(#bindings),*))),
     };
-    let unused_context = (!sig.takes_context).then(|| quote!(let _ = __context;));
+
+    let (output_type, finish) = output_parts(rt, &sig.output);
+    let invocation = match (sig.execution, &instance) {
+        // The future borrows the instance, so an async block owns it.
+        (Execution::Async, Some(_)) => {
+            quote!(#rt::Invocation::from_future(async move { #call.await }, #finish))
+        }
+        (Execution::Async, None) => quote!(#rt::Invocation::from_future(#call, #finish)),
+        (Execution::Blocking, _) => quote!(#rt::Invocation::from_blocking(move || #call, #finish)),
+    };
     let result_alias_check = match sig.output {
         Output::Value(Some(ty)) => Some(quote_spanned! {ty.span()=>
             {
@@ -160,39 +275,27 @@ fn generate(
     };
 
     quote! {
-        #[allow(clippy::needless_pass_by_value)]
-        #function
+        impl #rt::Activity for #companion {
+            type Input = (#(#input_types,)*);
+            type Output = #output_type;
+            const NAME: &'static str = #name;
+            const EXECUTION: #rt::Execution = #execution;
+            const FUNCTION: &'static str = #function_path;
+            const DYNAMIC: bool = #dynamic;
+            const STATE: &'static [#rt::StateRequirement] = &[#(#state_types),*];
 
-        #(#cfgs)*
-        #[doc(hidden)]
-        #[allow(non_camel_case_types)]
-        #vis struct #ident {}
-
-        #(#cfgs)*
-        const _: () = {
-            impl #rt::Activity for #ident {
-                type Input = (#(#input_types,)*);
-                type Output = #output_type;
-                const NAME: &'static str = #name;
-                const EXECUTION: #rt::Execution = #execution;
-                const FUNCTION: &'static str = ::core::concat!(
-                    ::core::module_path!(), "::", ::core::stringify!(#ident)
-                );
-
-                fn start(
-                    __context: #rt::ActivityContext,
-                    mut __arguments: #rt::Arguments,
-                ) -> ::core::result::Result<#rt::Invocation, #rt::ActivityError> {
-                    #unused_context
-                    #result_alias_check
-                    #(#decode_arguments)*
-                    __arguments.finish()?;
-                    ::core::result::Result::Ok(#invocation)
-                }
+            #[allow(unused_mut, unused_variables)]
+            fn start(
+                __context: #rt::ActivityContext,
+                mut __arguments: #rt::Arguments,
+            ) -> ::core::result::Result<#rt::Invocation, #rt::ActivityError> {
+                #result_alias_check
+                #instance
+                #(#prepare)*
+                __arguments.finish()?;
+                ::core::result::Result::Ok(#invocation)
             }
-
-            #rt::inventory::submit! { #rt::ActivityDefinition::of::<#ident>() }
-        };
+        }
     }
 }
 
@@ -256,6 +359,9 @@ mod tests {
                         const FUNCTION: &'static str = ::core::concat!(
                             ::core::module_path!(), "::", ::core::stringify!(your_activity)
                         );
+                        const DYNAMIC: bool = false;
+                        const STATE: &'static [::activity_runtime::__private::StateRequirement] = &[];
+                        #[allow(unused_mut, unused_variables)]
                         fn start(
                             __context: ::activity_runtime::__private::ActivityContext,
                             mut __arguments: ::activity_runtime::__private::Arguments,
@@ -263,7 +369,6 @@ mod tests {
                             ::activity_runtime::__private::Invocation,
                             ::activity_runtime::__private::ActivityError,
                         > {
-                            let _ = __context;
                             {
                                 #[allow(unused_imports)]
                                 use ::activity_runtime::__private::{
@@ -273,11 +378,11 @@ mod tests {
                                     (&::activity_runtime::__private::Probe::<String>::new()).verdict(),
                                 );
                             }
-                            let __argument0 = __arguments.next::<YourParams>("input")?;
+                            let __parameter0 = __arguments.next::<YourParams>("input")?;
                             __arguments.finish()?;
                             ::core::result::Result::Ok(
                                 ::activity_runtime::__private::Invocation::from_future(
-                                    your_activity(__argument0),
+                                    your_activity(__parameter0),
                                     ::activity_runtime::__private::finish_value::<String>,
                                 ),
                             )
@@ -317,6 +422,9 @@ mod tests {
                         const FUNCTION: &'static str = ::core::concat!(
                             ::core::module_path!(), "::", ::core::stringify!(compute_total)
                         );
+                        const DYNAMIC: bool = false;
+                        const STATE: &'static [::activity_runtime::__private::StateRequirement] = &[];
+                        #[allow(unused_mut, unused_variables)]
                         fn start(
                             __context: ::activity_runtime::__private::ActivityContext,
                             mut __arguments: ::activity_runtime::__private::Arguments,
@@ -324,7 +432,6 @@ mod tests {
                             ::activity_runtime::__private::Invocation,
                             ::activity_runtime::__private::ActivityError,
                         > {
-                            let _ = __context;
                             {
                                 #[allow(unused_imports)]
                                 use ::activity_runtime::__private::{
@@ -334,11 +441,11 @@ mod tests {
                                     (&::activity_runtime::__private::Probe::<u64>::new()).verdict(),
                                 );
                             }
-                            let __argument0 = __arguments.next::<Vec<u64>>("prices")?;
+                            let __parameter0 = __arguments.next::<Vec<u64>>("prices")?;
                             __arguments.finish()?;
                             ::core::result::Result::Ok(
                                 ::activity_runtime::__private::Invocation::from_blocking(
-                                    move || compute_total(__argument0),
+                                    move || compute_total(__parameter0),
                                     ::activity_runtime::__private::finish_value::<u64>,
                                 ),
                             )
@@ -385,6 +492,9 @@ mod tests {
                         const FUNCTION: &'static str = ::core::concat!(
                             ::core::module_path!(), "::", ::core::stringify!(charge)
                         );
+                        const DYNAMIC: bool = false;
+                        const STATE: &'static [my_runtime::__private::StateRequirement] = &[];
+                        #[allow(unused_mut, unused_variables)]
                         fn start(
                             __context: my_runtime::__private::ActivityContext,
                             mut __arguments: my_runtime::__private::Arguments,
@@ -392,13 +502,12 @@ mod tests {
                             my_runtime::__private::Invocation,
                             my_runtime::__private::ActivityError,
                         > {
-                            let _ = __context;
-                            let __argument0 = __arguments.next::<YourParams>("")?;
-                            let __argument1 = __arguments.next::<u64>("cents")?;
+                            let __parameter0 = __arguments.next::<YourParams>("")?;
+                            let __parameter1 = __arguments.next::<u64>("cents")?;
                             __arguments.finish()?;
                             ::core::result::Result::Ok(
                                 my_runtime::__private::Invocation::from_future(
-                                    charge(__argument0, __argument1),
+                                    charge(__parameter0, __parameter1),
                                     my_runtime::__private::finish_result::<Receipt, _>,
                                 ),
                             )
@@ -438,6 +547,9 @@ mod tests {
                         const FUNCTION: &'static str = ::core::concat!(
                             ::core::module_path!(), "::", ::core::stringify!(whoami)
                         );
+                        const DYNAMIC: bool = false;
+                        const STATE: &'static [::activity_runtime::__private::StateRequirement] = &[];
+                        #[allow(unused_mut, unused_variables)]
                         fn start(
                             __context: ::activity_runtime::__private::ActivityContext,
                             mut __arguments: ::activity_runtime::__private::Arguments,
@@ -445,11 +557,12 @@ mod tests {
                             ::activity_runtime::__private::Invocation,
                             ::activity_runtime::__private::ActivityError,
                         > {
-                            let __argument0 = __arguments.next::<String>("suffix")?;
+                            let __parameter0 = ::core::clone::Clone::clone(&__context);
+                            let __parameter1 = __arguments.next::<String>("suffix")?;
                             __arguments.finish()?;
                             ::core::result::Result::Ok(
                                 ::activity_runtime::__private::Invocation::from_future(
-                                    whoami(__context, __argument0),
+                                    whoami(__parameter0, __parameter1),
                                     ::activity_runtime::__private::finish_result::<String, ActivityError>,
                                 ),
                             )

@@ -9,6 +9,7 @@ use proc_macro::TokenStream;
 
 mod args;
 mod expand;
+mod impl_block;
 mod signature;
 
 /// Turns a plain `async fn` or blocking `fn` into a Temporal activity.
@@ -18,6 +19,14 @@ mod signature;
 #[proc_macro_attribute]
 pub fn activity(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::activity(attr.into(), item.into()).into()
+}
+
+/// Turns the `#[activity]` methods of an `impl` block into activities that share one instance.
+///
+/// See [`activity_runtime::activities`](https://docs.rs/activity-runtime/latest/activity_runtime/attr.activities.html).
+#[proc_macro_attribute]
+pub fn activities(attr: TokenStream, item: TokenStream) -> TokenStream {
+    impl_block::activities(attr.into(), item.into()).into()
 }
 
 /// Every error found in one expansion, so that a build shows all of them at once (serde's

@@ -16,12 +16,35 @@ pub(crate) enum Execution {
     Blocking,
 }
 
-/// One parameter that is decoded from a payload.
+/// One parameter, in the order the function takes them.
 #[derive(Debug)]
-pub(crate) struct PayloadParam<'a> {
-    pub(crate) ty: &'a Type,
-    /// The binding's name, for error messages; `None` for a destructuring pattern.
-    pub(crate) name: Option<String>,
+pub(crate) enum Param<'a> {
+    /// The `ActivityContext`, always first.
+    Context,
+    /// A `State<T>`, which the worker supplies.
+    State(&'a Type),
+    /// An argument decoded from a payload.
+    Payload {
+        ty: &'a Type,
+        /// The binding's name, for error messages; `None` for a destructuring pattern.
+        name: Option<String>,
+    },
+}
+
+/// Where the function is: free, or a method of an `#[activities]` impl block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Free,
+    Method,
+}
+
+/// How a method takes the instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Receiver {
+    /// `&self`.
+    Ref,
+    /// `self: Arc<Self>`.
+    Arc,
 }
 
 /// What the function returns.
@@ -42,14 +65,37 @@ pub(crate) enum Output<'a> {
 #[derive(Debug)]
 pub(crate) struct ActivitySignature<'a> {
     pub(crate) execution: Execution,
-    pub(crate) takes_context: bool,
-    pub(crate) params: Vec<PayloadParam<'a>>,
+    /// The instance, for a method that takes one.
+    pub(crate) receiver: Option<Receiver>,
+    pub(crate) params: Vec<Param<'a>>,
     pub(crate) output: Output<'a>,
+}
+
+impl<'a> ActivitySignature<'a> {
+    /// The types of the parameters decoded from payloads, in order.
+    pub(crate) fn payload_types(&self) -> impl Iterator<Item = &'a Type> + '_ {
+        self.params.iter().filter_map(|param| match param {
+            Param::Payload { ty, .. } => Some(*ty),
+            _ => None,
+        })
+    }
+
+    /// The types `T` of the `State<T>` parameters, as written.
+    pub(crate) fn state_types(&self) -> impl Iterator<Item = &'a Type> + '_ {
+        self.params.iter().filter_map(|param| match param {
+            Param::State(ty) => Some(*ty),
+            _ => None,
+        })
+    }
 }
 
 /// Checks `sig`, pushing each problem into `errors`; the result is meaningful only when no
 /// error was pushed.
-pub(crate) fn check<'a>(sig: &'a Signature, errors: &mut Errors) -> ActivitySignature<'a> {
+pub(crate) fn check<'a>(
+    sig: &'a Signature,
+    place: Place,
+    errors: &mut Errors,
+) -> ActivitySignature<'a> {
     check_qualifiers(sig, errors);
     check_generics(sig, errors);
     if let Some(variadic) = &sig.variadic {
@@ -58,7 +104,7 @@ pub(crate) fn check<'a>(sig: &'a Signature, errors: &mut Errors) -> ActivitySign
             "an activity can't be variadic; take the values as one `Vec<T>` parameter",
         );
     }
-    let (takes_context, params) = check_params(sig, errors);
+    let (receiver, params) = check_params(sig, place, errors);
     let output = check_output(&sig.output, errors);
     ActivitySignature {
         execution: if sig.asyncness.is_some() {
@@ -66,7 +112,7 @@ pub(crate) fn check<'a>(sig: &'a Signature, errors: &mut Errors) -> ActivitySign
         } else {
             Execution::Blocking
         },
-        takes_context,
+        receiver,
         params,
         output,
     }
@@ -125,41 +171,44 @@ fn check_generics(sig: &Signature, errors: &mut Errors) {
     }
 }
 
-fn check_params<'a>(sig: &'a Signature, errors: &mut Errors) -> (bool, Vec<PayloadParam<'a>>) {
-    let mut context_seen = false;
+fn check_params<'a>(
+    sig: &'a Signature,
+    place: Place,
+    errors: &mut Errors,
+) -> (Option<Receiver>, Vec<Param<'a>>) {
+    let mut receiver = None;
     let mut params = Vec::new();
-    for (position, input) in sig.inputs.iter().enumerate() {
+    for input in &sig.inputs {
         let typed = match input {
-            FnArg::Receiver(receiver) => {
-                errors.at(
-                    receiver,
-                    "`#[activity]` goes on a free function, which has no `self`; for \
-                         activities that are methods, put `#[activities]` on the `impl` block \
-                         and keep `#[activity]` on each method",
-                );
+            FnArg::Receiver(found) => {
+                receiver = check_receiver(found, place, errors);
                 continue;
             }
             FnArg::Typed(typed) => typed,
         };
         if is_context(&typed.ty) {
-            if context_seen {
+            if params.iter().any(|param| matches!(param, Param::Context)) {
                 errors.at(
                     &typed.ty,
                     "an activity takes at most one `ActivityContext`; remove this one and \
                          clone the first where a second handle is needed",
                 );
-            } else if position != 0 {
+            } else if !params.is_empty() {
                 errors.at(
                     &typed.ty,
                     "`ActivityContext` must be the first parameter, before the arguments \
                          that are decoded from payloads; move it to the front",
                 );
             }
-            context_seen = true;
+            params.push(Param::Context);
+            continue;
+        }
+        if is_state(&typed.ty) {
+            params.push(Param::State(&typed.ty));
             continue;
         }
         check_owned(&typed.ty, "parameter", errors);
-        params.push(PayloadParam {
+        params.push(Param::Payload {
             ty: &typed.ty,
             name: match &*typed.pat {
                 syn::Pat::Ident(binding) => Some(binding.ident.to_string()),
@@ -167,9 +216,58 @@ fn check_params<'a>(sig: &'a Signature, errors: &mut Errors) -> (bool, Vec<Paylo
             },
         });
     }
-    let takes_context =
-        matches!(sig.inputs.first(), Some(FnArg::Typed(first)) if is_context(&first.ty));
-    (takes_context, params)
+    (receiver, params)
+}
+
+/// Accepts `&self` and `self: Arc<Self>` in a method, and nothing in a free function.
+fn check_receiver(receiver: &syn::Receiver, place: Place, errors: &mut Errors) -> Option<Receiver> {
+    if place == Place::Free {
+        errors.at(
+            receiver,
+            "`#[activity]` goes on a free function, which has no `self`; for activities that \
+             are methods, put `#[activities]` on the `impl` block and keep `#[activity]` on each \
+             method",
+        );
+        return None;
+    }
+    if receiver.colon_token.is_none() {
+        return match (&receiver.reference, &receiver.mutability) {
+            (Some(_), None) => Some(Receiver::Ref),
+            (Some(_), Some(_)) => {
+                errors.at(
+                    receiver,
+                    "an activity method can't take `&mut self`: activities of one instance run \
+                     concurrently; take `&self`, and put mutable parts behind a `Mutex`",
+                );
+                None
+            }
+            (None, _) => {
+                errors.at(
+                    receiver,
+                    "an activity method can't take `self` by value: the worker keeps the \
+                     instance for every task; take `&self`, or `self: Arc<Self>` to own a handle",
+                );
+                None
+            }
+        };
+    }
+    if last_segment(&receiver.ty).is_some_and(|segment| segment.ident == "Arc") {
+        return Some(Receiver::Arc);
+    }
+    errors.at(
+        &receiver.ty,
+        "an activity method takes `&self` or `self: Arc<Self>`; the worker holds the instance \
+         in an `Arc`",
+    );
+    None
+}
+
+/// Recognises a worker-supplied parameter by its name, `State<...>`, under any path; the
+/// generated code then checks that it is `activity_runtime::State`.
+fn is_state(ty: &Type) -> bool {
+    last_segment(ty).is_some_and(|segment| {
+        segment.ident == "State" && matches!(segment.arguments, PathArguments::AngleBracketed(_))
+    })
 }
 
 /// Recognises the context by its name, `ActivityContext`, under any path. A type alias with
@@ -337,7 +435,7 @@ mod tests {
     fn check_ok(sig: Signature) -> (Execution, bool, usize, &'static str) {
         let sig = Box::leak(Box::new(sig));
         let mut errors = Errors::default();
-        let checked = check(sig, &mut errors);
+        let checked = check(sig, Place::Free, &mut errors);
         errors.finish().expect("signature is valid");
         let output = match checked.output {
             Output::Value(None) => "unit",
@@ -346,15 +444,19 @@ mod tests {
         };
         (
             checked.execution,
-            checked.takes_context,
-            checked.params.len(),
+            matches!(checked.params.first(), Some(Param::Context)),
+            checked.payload_types().count(),
             output,
         )
     }
 
     fn check_err(sig: Signature) -> Vec<String> {
+        check_err_in(sig, Place::Free)
+    }
+
+    fn check_err_in(sig: Signature, place: Place) -> Vec<String> {
         let mut errors = Errors::default();
-        check(&sig, &mut errors);
+        check(&sig, place, &mut errors);
         let error = errors.finish().expect_err("signature is invalid");
         error.into_iter().map(|e| e.to_string()).collect()
     }
@@ -438,5 +540,47 @@ mod tests {
             errors[0].contains("at most one `ActivityContext`"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn state_parameters_are_not_payloads() {
+        let sig = syn::parse_quote!(
+            async fn f(ctx: ActivityContext, db: State<Db>, id: u64, cache: activity_runtime::State<Cache>)
+        );
+        assert_eq!(check_ok(sig), (Execution::Async, true, 1, "unit"));
+    }
+
+    #[test]
+    fn methods_take_a_shared_or_arc_receiver() {
+        for (sig, receiver) in [
+            (syn::parse_quote!(async fn f(&self, id: u64)), Receiver::Ref),
+            (syn::parse_quote!(fn f(self: Arc<Self>)), Receiver::Arc),
+            (
+                syn::parse_quote!(fn f(self: std::sync::Arc<Self>)),
+                Receiver::Arc,
+            ),
+        ] {
+            let sig: &'static Signature = Box::leak(Box::new(sig));
+            let mut errors = Errors::default();
+            let checked = check(sig, Place::Method, &mut errors);
+            errors.finish().expect("valid method");
+            assert_eq!(checked.receiver, Some(receiver));
+        }
+    }
+
+    #[test]
+    fn other_receivers_say_what_to_take() {
+        for (sig, expected) in [
+            (syn::parse_quote!(fn f(&mut self)), "can't take `&mut self`"),
+            (syn::parse_quote!(fn f(self)), "can't take `self` by value"),
+            (
+                syn::parse_quote!(fn f(self: Box<Self>)),
+                "`&self` or `self: Arc<Self>`",
+            ),
+        ] {
+            let errors = check_err_in(sig, Place::Method);
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(errors[0].contains(expected), "{errors:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::ActivityError;
 use crate::output::ActivityArgument;
-use crate::payload::{self, Payload};
+use crate::payload::{Payload, PayloadError, ToPayload};
 
 /// The payloads of an activity task, which the generated `start` decodes in parameter order.
 ///
@@ -36,8 +36,8 @@ impl Arguments {
         let position = self.position;
         self.position += 1;
         let decoded = match self.payloads.next() {
-            Some(payload) => payload::decode::<T>(&payload).map_err(|error| error.to_string()),
-            None => payload::decode_null::<T>().map_err(|_| {
+            Some(payload) => T::from_payload(&payload).map_err(|error| error.to_string()),
+            None => T::from_missing().ok_or_else(|| {
                 format!(
                     "missing: the caller sent {} argument{}",
                     self.received,
@@ -59,6 +59,12 @@ impl Arguments {
         })
     }
 
+    /// Every payload not yet decoded, for a dynamic activity, which decodes them itself.
+    pub fn take_raw<T: DynamicArguments>(&mut self) -> T {
+        self.position = self.received;
+        T::from_payloads(self.payloads.by_ref().collect())
+    }
+
     /// Checks that no payload is left over once every parameter is decoded.
     ///
     /// # Errors
@@ -77,8 +83,55 @@ impl Arguments {
     }
 }
 
+/// What a dynamic activity takes its arguments as: the raw payloads, which it decodes with
+/// [`payload::decode`](crate::payload::decode) once it knows the activity type.
+#[diagnostic::on_unimplemented(
+    message = "a dynamic activity takes its arguments as `Vec<Payload>`, not `{Self}`",
+    label = "the arguments of an unregistered activity type arrive undecoded",
+    note = "write `args: Vec<activity_runtime::payload::Payload>` and decode each with `payload::decode::<T>(&args[i])`"
+)]
+pub trait DynamicArguments {
+    /// Wraps the payloads.
+    fn from_payloads(payloads: Vec<Payload>) -> Self;
+}
+
+impl DynamicArguments for Vec<Payload> {
+    fn from_payloads(payloads: Vec<Payload>) -> Self {
+        payloads
+    }
+}
+
 fn argument_error(message: String) -> ActivityError {
     ActivityError::new(message)
         .with_type("ArgumentDecodeError")
         .non_retryable()
+}
+
+/// An activity's arguments as a tuple, encoded one payload per element, in order, as a caller
+/// sends them: `()`, `(a,)`, `(a, b)`, and so on up to twelve.
+pub trait ArgumentList {
+    /// The payloads, one per element.
+    ///
+    /// # Errors
+    /// When an element cannot be encoded.
+    fn into_payloads(self) -> Result<Vec<Payload>, PayloadError>;
+}
+
+macro_rules! argument_lists {
+    ($(($($name:ident),*)),* $(,)?) => {$(
+        impl<$($name: ToPayload),*> ArgumentList for ($($name,)*) {
+            #[allow(non_snake_case)]
+            fn into_payloads(self) -> Result<Vec<Payload>, PayloadError> {
+                let ($($name,)*) = self;
+                Ok(vec![$($name.to_payload()?),*])
+            }
+        }
+    )*};
+}
+
+argument_lists! {
+    (), (A), (A, B), (A, B, C), (A, B, C, D), (A, B, C, D, E), (A, B, C, D, E, F),
+    (A, B, C, D, E, F, G), (A, B, C, D, E, F, G, H), (A, B, C, D, E, F, G, H, I),
+    (A, B, C, D, E, F, G, H, I, J), (A, B, C, D, E, F, G, H, I, J, K),
+    (A, B, C, D, E, F, G, H, I, J, K, L),
 }

@@ -1,11 +1,14 @@
 //! What `#[activity]` generates for each function: an [`Activity`] companion, and its
 //! type-erased [`ActivityDefinition`] that sets and workers hold.
 
+use std::sync::Arc;
+
 use crate::arguments::Arguments;
 use crate::context::ActivityContext;
 use crate::error::ActivityError;
 use crate::invocation::Invocation;
 use crate::payload::Payload;
+use crate::state::{StateMap, StateRequirement};
 
 /// How an activity's body runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum Execution {
 /// The companion that `#[activity]` generates for a function, named like the function.
 ///
 /// The function stays callable as written; the companion, a braced struct that lives in the
-/// type namespace only, is what `activities![your_activity]` and typed callers name. Implement
+/// type namespace only, is what `activity_set![your_activity]` and typed callers name. Implement
 /// it by hand only for activities that no function describes.
 ///
 /// ```
@@ -38,7 +41,7 @@ pub enum Execution {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an activity",
     label = "not an `#[activity]` function",
-    note = "put `#[activity]` on the function, then name the function: `activities![your_activity]`"
+    note = "put `#[activity]` on the function, then name the function: `activity_set![your_activity]`"
 )]
 pub trait Activity: 'static {
     /// The arguments decoded from payloads, in order, as a tuple (the context excluded).
@@ -51,6 +54,10 @@ pub trait Activity: 'static {
     const EXECUTION: Execution;
     /// The Rust path of the function, for messages that must point at code.
     const FUNCTION: &'static str;
+    /// Whether this is the `#[activity(dynamic)]` that handles every unregistered type.
+    const DYNAMIC: bool = false;
+    /// The types of the `State<T>` parameters, which the worker must provide.
+    const STATE: &'static [StateRequirement] = &[];
 
     /// Decodes the arguments and prepares the call, without running any user code.
     ///
@@ -66,6 +73,8 @@ pub struct ActivityDefinition {
     name: &'static str,
     function: &'static str,
     execution: Execution,
+    dynamic: bool,
+    state: &'static [StateRequirement],
     start: fn(ActivityContext, Arguments) -> Result<Invocation, ActivityError>,
 }
 
@@ -89,6 +98,8 @@ impl ActivityDefinition {
             name: A::NAME,
             function: A::FUNCTION,
             execution: A::EXECUTION,
+            dynamic: A::DYNAMIC,
+            state: A::STATE,
             start: A::start,
         }
     }
@@ -106,6 +117,16 @@ impl ActivityDefinition {
     /// Whether its body is async or blocking.
     pub fn execution(&self) -> Execution {
         self.execution
+    }
+
+    /// Whether this is the dynamic activity, which handles every unregistered type.
+    pub fn is_dynamic(&self) -> bool {
+        self.dynamic
+    }
+
+    /// The types of state the activity takes as `State<T>` parameters.
+    pub fn state(&self) -> &'static [StateRequirement] {
+        self.state
     }
 
     /// Decodes `payloads` as the activity's arguments and prepares the call.
@@ -142,6 +163,8 @@ impl std::fmt::Debug for ActivityDefinition {
             .field("name", &self.name)
             .field("function", &self.function)
             .field("execution", &self.execution)
+            .field("dynamic", &self.dynamic)
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
@@ -149,11 +172,11 @@ impl std::fmt::Debug for ActivityDefinition {
 inventory::collect!(ActivityDefinition);
 
 /// A set of activities for a worker or a test environment: from
-/// [`activities!`](crate::activities), or every `#[activity]` in the binary from
+/// [`activity_set!`](crate::activity_set), or every `#[activity]` in the binary from
 /// [`all_activities`](crate::all_activities).
 ///
 /// ```
-/// use activity_runtime::{activities, activity};
+/// use activity_runtime::{activity_set, activity};
 ///
 /// #[activity]
 /// async fn greet(name: String) -> String {
@@ -165,13 +188,22 @@ inventory::collect!(ActivityDefinition);
 ///     prices.iter().sum()
 /// }
 ///
-/// let set = activities![greet, total];
+/// let set = activity_set![greet, total];
 /// assert_eq!(set.names().collect::<Vec<_>>(), ["greet", "compute_total"]);
 /// assert!(set.get("compute_total").is_some());
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ActivitySet {
     definitions: Vec<ActivityDefinition>,
+    /// The instances of `#[activities]` impl blocks, which their methods reach as state.
+    state: StateMap,
+}
+
+/// What `#[activities]` implements for the type of an `impl` block: the activities that its
+/// `#[activity]` methods define.
+pub trait ActivityImpl: Send + Sync + 'static {
+    /// The definitions of the block's activities; each reaches the instance as state.
+    fn definitions() -> Vec<ActivityDefinition>;
 }
 
 impl ActivitySet {
@@ -179,7 +211,40 @@ impl ActivitySet {
     pub fn new(definitions: impl IntoIterator<Item = ActivityDefinition>) -> Self {
         Self {
             definitions: definitions.into_iter().collect(),
+            state: StateMap::default(),
         }
+    }
+
+    /// The activities of an `#[activities]` impl block, run on `instance`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use activity_runtime::{ActivitySet, activities};
+    ///
+    /// struct Inventory {
+    ///     warehouse: String,
+    /// }
+    ///
+    /// #[activities]
+    /// impl Inventory {
+    ///     #[activity]
+    ///     async fn reserve(&self, sku: String) -> String {
+    ///         format!("{sku} reserved in {}", self.warehouse)
+    ///     }
+    ///
+    ///     #[activity(name = "release_stock")]
+    ///     fn release(self: Arc<Self>, sku: String) -> String {
+    ///         format!("{sku} released in {}", self.warehouse)
+    ///     }
+    /// }
+    ///
+    /// let set = ActivitySet::from_instance(Inventory { warehouse: "north".into() });
+    /// assert_eq!(set.names().collect::<Vec<_>>(), ["reserve", "release_stock"]);
+    /// ```
+    pub fn from_instance<T: ActivityImpl>(instance: impl Into<Arc<T>>) -> Self {
+        let mut set = Self::new(T::definitions());
+        set.state.insert::<T>(instance.into());
+        set
     }
 
     /// The definitions, in order.
@@ -212,7 +277,12 @@ impl ActivitySet {
     /// This set followed by `other`.
     pub fn merge(mut self, other: ActivitySet) -> Self {
         self.definitions.extend(other.definitions);
+        self.state.extend(other.state);
         self
+    }
+
+    pub(crate) fn into_parts(self) -> (Vec<ActivityDefinition>, StateMap) {
+        (self.definitions, self.state)
     }
 }
 
@@ -228,7 +298,7 @@ impl<'a> IntoIterator for &'a ActivitySet {
 ///
 /// Collected at start-up by `inventory`, without a list to keep up to date. The linker keeps
 /// only crates the binary uses: an activity in a library crate appears once anything else of
-/// that crate is used, so list such activities with [`activities!`](crate::activities) where
+/// that crate is used, so list such activities with [`activity_set!`](crate::activity_set) where
 /// that is not certain.
 ///
 /// ```
@@ -245,5 +315,5 @@ pub fn all_activities() -> ActivitySet {
         .copied()
         .collect::<Vec<_>>();
     definitions.sort_by_key(|definition| (definition.name, definition.function));
-    ActivitySet { definitions }
+    ActivitySet::new(definitions)
 }

@@ -178,6 +178,12 @@ impl ActivityError {
         self.category
     }
 
+    /// The same failure with its details replaced, once the codec has encoded them.
+    pub(crate) fn replace_details(mut self, details: Vec<Payload>) -> Self {
+        self.details = details;
+        self
+    }
+
     /// The `source()` chain of the error this was converted from, outermost first.
     pub fn causes(&self) -> &[ErrorCause] {
         &self.causes

@@ -1,9 +1,7 @@
 //! A prepared activity call: the user's function with its arguments, not yet run.
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 
-use futures::FutureExt;
 use futures::future::BoxFuture;
 
 use crate::definition::Execution;
@@ -15,13 +13,13 @@ pub type Outcome = Result<Payload, ActivityError>;
 
 /// A call of an activity's function, ready to run on the executor that suits it.
 ///
-/// The generated `start` builds it; the runtime decides where it runs, so that a blocking body
-/// never occupies an async executor thread.
+/// The generated `start` builds it; the dispatcher decides where it runs, so that a blocking
+/// body never occupies an async executor thread.
 pub struct Invocation {
-    work: Work,
+    pub(crate) work: Work,
 }
 
-enum Work {
+pub(crate) enum Work {
     Async(BoxFuture<'static, Outcome>),
     Blocking(Box<dyn FnOnce() -> Outcome + Send>),
 }
@@ -55,45 +53,6 @@ impl Invocation {
         match self.work {
             Work::Async(_) => Execution::Async,
             Work::Blocking(_) => Execution::Blocking,
-        }
-    }
-
-    /// Runs the call to its outcome: an async call on the current task, a blocking call on
-    /// tokio's blocking pool. A panic becomes a retryable failure, "activity panicked: ...".
-    ///
-    /// ```
-    /// use activity_runtime::{ActivityContext, ActivityDefinition, ActivityInfo, activity, payload};
-    ///
-    /// #[activity]
-    /// fn double(n: u32) -> u32 {
-    ///     n * 2
-    /// }
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() {
-    /// let ctx = ActivityContext::new(ActivityInfo::new("double"));
-    /// let call = ActivityDefinition::of::<double>()
-    ///     .start(ctx, vec![payload::encode(&21).unwrap()])
-    ///     .unwrap();
-    /// let result = call.run().await.unwrap();
-    /// assert_eq!(payload::decode::<u32>(&result).unwrap(), 42);
-    /// # }
-    /// ```
-    pub async fn run(self) -> Outcome {
-        match self.work {
-            Work::Async(future) => AssertUnwindSafe(future)
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|panic| Err(panicked(&*panic))),
-            Work::Blocking(call) => match tokio::task::spawn_blocking(call).await {
-                Ok(outcome) => outcome,
-                Err(join_error) => match join_error.try_into_panic() {
-                    Ok(panic) => Err(panicked(&*panic)),
-                    Err(_) => Err(ActivityError::new(
-                        "the blocking activity was stopped before it finished: the runtime is shutting down",
-                    )),
-                },
-            },
         }
     }
 }

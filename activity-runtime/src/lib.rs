@@ -5,7 +5,7 @@
 //! activity type, in any language.
 //!
 //! ```
-//! use activity_runtime::{activities, activity};
+//! use activity_runtime::{activity_set, activity};
 //! use serde::{Deserialize, Serialize};
 //!
 //! #[derive(Serialize, Deserialize)]
@@ -19,7 +19,7 @@
 //!     format!("{}, {}!", input.greeting, input.name)
 //! }
 //!
-//! let set = activities![your_activity];
+//! let set = activity_set![your_activity];
 //! assert_eq!(set.names().collect::<Vec<_>>(), ["your_activity"]);
 //! ```
 //!
@@ -110,7 +110,7 @@
 //! # Registration
 //!
 //! Beside each function, `#[activity]` generates a companion of the same name in the type
-//! namespace, implementing [`Activity`]. [`activities!`] gathers companions into an
+//! namespace, implementing [`Activity`]. [`activity_set!`] gathers companions into an
 //! [`ActivitySet`] for a worker or a test environment, and [`all_activities`] returns every
 //! `#[activity]` linked into the binary.
 //!
@@ -155,24 +155,39 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
 mod arguments;
+mod blocking;
+pub mod codec;
 pub mod context;
 mod definition;
+mod dispatch;
 pub mod error;
 mod invocation;
+mod limits;
 mod output;
 pub mod payload;
+mod proto;
+mod registry;
+mod slow_poll;
+mod state;
+pub mod testing;
 
-pub use activity_macros::activity;
-pub use arguments::Arguments;
-pub use context::{ActivityContext, ActivityInfo};
-pub use definition::{Activity, ActivityDefinition, ActivitySet, Execution, all_activities};
+pub use activity_macros::{activities, activity};
+pub use arguments::{ArgumentList, Arguments, DynamicArguments};
+pub use context::{ActivityContext, ActivityInfo, CancellationDetails, WorkflowInfo};
+pub use definition::{
+    Activity, ActivityDefinition, ActivityImpl, ActivitySet, Execution, all_activities,
+};
+pub use dispatch::BuildError;
 pub use error::ActivityError;
 pub use invocation::{Invocation, Outcome};
+pub use limits::PayloadLimits;
+pub use registry::RegistryError;
+pub use state::{State, StateParameter, StateRequirement};
 
 /// An [`ActivitySet`] of `#[activity]` functions, named by path.
 ///
 /// ```
-/// use activity_runtime::{activities, activity};
+/// use activity_runtime::{activity_set, activity};
 ///
 /// mod billing {
 ///     #[activity_runtime::activity]
@@ -184,11 +199,11 @@ pub use invocation::{Invocation, Outcome};
 /// #[activity]
 /// async fn ship(order: String) {}
 ///
-/// let set = activities![ship, billing::refund];
+/// let set = activity_set![ship, billing::refund];
 /// assert_eq!(set.len(), 2);
 /// ```
 #[macro_export]
-macro_rules! activities {
+macro_rules! activity_set {
     ($($activity:path),* $(,)?) => {
         $crate::ActivitySet::new([
             $($crate::ActivityDefinition::of::<$activity>()),*
@@ -204,6 +219,7 @@ pub mod __private {
         require_plain_value,
     };
     pub use crate::{Activity, ActivityContext, ActivityDefinition, ActivityError, Arguments};
-    pub use crate::{Execution, Invocation};
+    pub use crate::{ActivityImpl, ActivitySet, DynamicArguments, Execution, Invocation};
+    pub use crate::{State, StateParameter, StateRequirement};
     pub use inventory;
 }

@@ -1,35 +1,32 @@
 //! The bounds that the generated code checks at the user's own types, with messages that say
 //! the fix, and the conversion of what the function returned into an outcome.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
 use crate::error::ActivityError;
 use crate::invocation::Outcome;
-use crate::payload;
+use crate::payload::{FromPayload, ToPayload};
 
 /// A type that an activity can take as an argument: decoded from a payload, so it must
-/// implement `serde::Deserialize` and own its data.
+/// implement `serde::Deserialize` (or be a [`Proto`](crate::payload::Proto)) and own its data.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be an activity argument: it does not implement `serde::de::DeserializeOwned`",
     label = "arguments are decoded from payloads, so this type must implement `Deserialize`",
     note = "derive it: `#[derive(serde::Deserialize)]`, or take a type that implements it",
     note = "if this is an alias of `ActivityContext`, write `ActivityContext`: `#[activity]` recognises the context by that name"
 )]
-pub trait ActivityArgument: DeserializeOwned + Send + 'static {}
+pub trait ActivityArgument: FromPayload + Send + 'static {}
 
-impl<T: DeserializeOwned + Send + 'static> ActivityArgument for T {}
+impl<T: FromPayload + Send + 'static> ActivityArgument for T {}
 
 /// A type that an activity can return: encoded into a payload, so it must implement
-/// `serde::Serialize`.
+/// `serde::Serialize` (or be a [`Proto`](crate::payload::Proto)).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be an activity's result: it does not implement `serde::Serialize`",
     label = "results are encoded into payloads, so this type must implement `Serialize`",
     note = "derive it: `#[derive(serde::Serialize)]`, or return a type that implements it"
 )]
-pub trait ActivityOutput: Serialize {}
+pub trait ActivityOutput: ToPayload {}
 
-impl<T: Serialize> ActivityOutput for T {}
+impl<T: ToPayload> ActivityOutput for T {}
 
 /// An error type that an activity can return: one that converts into [`ActivityError`].
 #[diagnostic::on_unimplemented(
@@ -72,8 +69,8 @@ pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, 
     }
 }
 
-fn encode_result<T: Serialize>(value: &T) -> Outcome {
-    payload::encode(value).map_err(|error| {
+fn encode_result<T: ToPayload>(value: &T) -> Outcome {
+    value.to_payload().map_err(|error| {
         ActivityError::new(format!(
             "the activity's result could not be encoded: {error}"
         ))

@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | `()`, `None`, a unit struct | `binary/null` | empty |
 //! | [`ByteBuf`] (or any type that serializes with `serialize_bytes`) | `binary/plain` | the bytes |
+//! | [`Proto<M>`] around a prost message | `json/protobuf`, with `messageType` | proto3 JSON |
 //! | any other `Serialize` type | `json/plain` | compact JSON |
 //!
 //! A `Vec<u8>` is a JSON array of numbers, as serde serializes it; wrap it in [`ByteBuf`] (or
@@ -23,6 +24,9 @@
 use serde::de::DeserializeOwned;
 use serde::ser::{self, Impossible, Serialize};
 
+use crate::proto;
+
+pub use crate::proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;
 pub use temporalio_common::protos::temporal::api::common::v1::Payload;
 
@@ -35,30 +39,37 @@ pub const BINARY_PLAIN: &str = "binary/plain";
 /// The encoding of every other serde value.
 pub const JSON_PLAIN: &str = "json/plain";
 
+/// The encodings this converter reads, for error messages.
+const READABLE: &str = "binary/null, binary/plain, json/plain, json/protobuf, binary/protobuf";
+
 /// Why a value could not become a payload, or a payload a value.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PayloadError {
     /// The payload has no `encoding` metadata.
-    #[error(
-        "the payload has no `encoding` metadata; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}"
-    )]
+    #[error("the payload has no `encoding` metadata; expected one of {READABLE}")]
     MissingEncoding,
     /// The payload's encoding is not one this converter reads.
-    #[error(
-        "unsupported payload encoding `{0}`; expected one of {BINARY_NULL}, {BINARY_PLAIN}, {JSON_PLAIN}"
-    )]
+    #[error("unsupported payload encoding `{0}`; expected one of {READABLE}")]
     UnknownEncoding(String),
     /// The data is not valid for its encoding, or does not fit the expected type.
     #[error("{encoding} payload does not decode as `{expected}`: {source}")]
     Decode {
         /// The payload's encoding.
-        encoding: &'static str,
+        encoding: String,
         /// The Rust type that was expected.
         expected: &'static str,
-        /// What serde said.
+        /// What the decoder said.
         #[source]
-        source: serde_json::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A protobuf payload names another message type than the one expected.
+    #[error("the payload holds protobuf message `{found}`, but `{expected}` was expected")]
+    WrongMessageType {
+        /// The expected message's full name.
+        expected: &'static str,
+        /// The payload's `messageType`.
+        found: String,
     },
     /// The value failed to serialize.
     #[error("value of type `{type_name}` does not encode as a payload: {source}")]
@@ -71,7 +82,60 @@ pub enum PayloadError {
     },
 }
 
-/// Encodes a value as one payload: `binary/null`, `binary/plain` or `json/plain`.
+impl PayloadError {
+    pub(crate) fn decode<T>(
+        encoding: &str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Decode {
+            encoding: encoding.to_string(),
+            expected: std::any::type_name::<T>(),
+            source: source.into(),
+        }
+    }
+}
+
+/// A value that becomes one payload: every `serde::Serialize` type, and [`Proto`].
+pub trait ToPayload {
+    /// Encodes the value.
+    ///
+    /// # Errors
+    /// When the value cannot be represented in its encoding.
+    fn to_payload(&self) -> Result<Payload, PayloadError>;
+}
+
+/// A value that one payload decodes into: every `serde::de::DeserializeOwned` type, and
+/// [`Proto`].
+pub trait FromPayload: Sized {
+    /// Decodes the value, by the payload's `encoding` metadata.
+    ///
+    /// # Errors
+    /// When the encoding is missing or unknown, or the data does not fit the type.
+    fn from_payload(payload: &Payload) -> Result<Self, PayloadError>;
+
+    /// The value of an argument the caller did not send: `None` for an `Option`, `()` for unit,
+    /// and nothing for a type that needs a value.
+    fn from_missing() -> Option<Self>;
+}
+
+impl<T: Serialize + ?Sized> ToPayload for T {
+    fn to_payload(&self) -> Result<Payload, PayloadError> {
+        encode_serde(self)
+    }
+}
+
+impl<T: DeserializeOwned> FromPayload for T {
+    fn from_payload(payload: &Payload) -> Result<Self, PayloadError> {
+        decode_serde(payload)
+    }
+
+    fn from_missing() -> Option<Self> {
+        decode_null().ok()
+    }
+}
+
+/// Encodes a value as one payload: `binary/null`, `binary/plain`, `json/protobuf` or
+/// `json/plain`.
 ///
 /// # Errors
 /// When the value's `Serialize` implementation fails, or it is a map with non-string keys.
@@ -84,7 +148,11 @@ pub enum PayloadError {
 /// assert_eq!(bytes.metadata["encoding"], b"binary/plain");
 /// assert_eq!(bytes.data, [0xff, 0x00]);
 /// ```
-pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Payload, PayloadError> {
+pub fn encode<T: ToPayload + ?Sized>(value: &T) -> Result<Payload, PayloadError> {
+    value.to_payload()
+}
+
+fn encode_serde<T: Serialize + ?Sized>(value: &T) -> Result<Payload, PayloadError> {
     match value.serialize(Classifier) {
         Ok(Special::Null) => Ok(payload(BINARY_NULL, Vec::new())),
         Ok(Special::Bytes(bytes)) => Ok(payload(BINARY_PLAIN, bytes)),
@@ -109,36 +177,44 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Payload, PayloadError>
 /// assert_eq!(payload::decode::<Option<String>>(&null).unwrap(), None);
 /// assert!(payload::decode::<String>(&null).is_err());
 /// ```
-pub fn decode<T: DeserializeOwned>(payload: &Payload) -> Result<T, PayloadError> {
+pub fn decode<T: FromPayload>(payload: &Payload) -> Result<T, PayloadError> {
+    T::from_payload(payload)
+}
+
+fn decode_serde<T: DeserializeOwned>(payload: &Payload) -> Result<T, PayloadError> {
+    let encoding = encoding_of(payload)?;
+    let decoded = match encoding {
+        // Proto3 JSON is JSON: a serde type may read what another SDK sent as a message.
+        JSON_PLAIN | proto::JSON_PROTOBUF => serde_json::from_slice(&payload.data),
+        BINARY_NULL => decode_null(),
+        BINARY_PLAIN => T::deserialize(PlainBytes(&payload.data)),
+        proto::BINARY_PROTOBUF => {
+            return Err(PayloadError::decode::<T>(
+                encoding,
+                "a binary protobuf message decodes only into `Proto<M>` of its prost type",
+            ));
+        }
+        other => return Err(PayloadError::UnknownEncoding(other.to_string())),
+    };
+    decoded.map_err(|error| PayloadError::decode::<T>(encoding, error))
+}
+
+/// The payload's `encoding` metadata.
+pub(crate) fn encoding_of(payload: &Payload) -> Result<&str, PayloadError> {
     let encoding = payload
         .metadata
         .get(ENCODING_KEY)
         .ok_or(PayloadError::MissingEncoding)?;
-    let decode_error = |encoding, source| PayloadError::Decode {
-        encoding,
-        expected: std::any::type_name::<T>(),
-        source,
-    };
-    match encoding.as_slice() {
-        b"json/plain" => {
-            serde_json::from_slice(&payload.data).map_err(|e| decode_error(JSON_PLAIN, e))
-        }
-        b"binary/null" => decode_null().map_err(|e| decode_error(BINARY_NULL, e)),
-        b"binary/plain" => {
-            T::deserialize(PlainBytes(&payload.data)).map_err(|e| decode_error(BINARY_PLAIN, e))
-        }
-        other => Err(PayloadError::UnknownEncoding(
-            String::from_utf8_lossy(other).into_owned(),
-        )),
-    }
+    std::str::from_utf8(encoding)
+        .map_err(|_| PayloadError::UnknownEncoding(String::from_utf8_lossy(encoding).into_owned()))
 }
 
 /// Decodes an absent value: `None` for an `Option`, `()` for unit, and an error for the rest.
-pub(crate) fn decode_null<T: DeserializeOwned>() -> Result<T, serde_json::Error> {
+fn decode_null<T: DeserializeOwned>() -> Result<T, serde_json::Error> {
     T::deserialize(serde_json::Value::Null)
 }
 
-fn payload(encoding: &str, data: Vec<u8>) -> Payload {
+pub(crate) fn payload(encoding: &str, data: Vec<u8>) -> Payload {
     Payload {
         metadata: [(ENCODING_KEY.to_string(), encoding.as_bytes().to_vec())].into(),
         data,
@@ -377,7 +453,8 @@ mod tests {
             .insert(ENCODING_KEY.into(), b"text/x-yaml".to_vec());
         assert_eq!(
             decode::<u32>(&unknown).unwrap_err().to_string(),
-            "unsupported payload encoding `text/x-yaml`; expected one of binary/null, binary/plain, json/plain"
+            "unsupported payload encoding `text/x-yaml`; expected one of binary/null, binary/plain, \
+             json/plain, json/protobuf, binary/protobuf"
         );
         assert!(matches!(
             decode::<u32>(&Payload::default()),

@@ -1,7 +1,7 @@
-use activity_runtime::activities;
+use activity_runtime::activity_set;
 
 struct Plain;
 
 fn main() {
-    let _ = activities![Plain];
+    let _ = activity_set![Plain];
 }

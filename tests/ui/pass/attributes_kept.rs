@@ -32,6 +32,6 @@ fn kept_by_cfg() -> u8 {
 async fn main() {
     assert_eq!(api::greet("World".into()).await, "Hello, World!");
     assert_eq!(kept_by_cfg(), 7);
-    let set = activity_runtime::activities![api::greet, kept_by_cfg];
+    let set = activity_runtime::activity_set![api::greet, kept_by_cfg];
     assert_eq!(set.len(), 2);
 }

@@ -1,5 +1,6 @@
 // A plain `fn` is a blocking activity, run off the async executor.
-use activity_runtime::{Activity, ActivityContext, ActivityDefinition, ActivityInfo, Execution, activity, payload};
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{Activity, Execution, activity, activity_set};
 
 #[activity]
 fn checksum(data: String) -> u32 {
@@ -10,11 +11,6 @@ fn checksum(data: String) -> u32 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     assert_eq!(<checksum as Activity>::EXECUTION, Execution::Blocking);
-    let ctx = ActivityContext::new(ActivityInfo::new("checksum"));
-    let call = ActivityDefinition::of::<checksum>()
-        .start(ctx, vec![payload::encode("ab").unwrap()])
-        .unwrap();
-    assert_eq!(call.execution(), Execution::Blocking);
-    let result = call.run().await.unwrap();
-    assert_eq!(payload::decode::<u32>(&result).unwrap(), 97 + 98);
+    let env = ActivityEnvironment::new(activity_set![checksum]).unwrap();
+    assert_eq!(env.run::<checksum>(("ab".into(),)).await.unwrap(), 97 + 98);
 }

@@ -1,5 +1,6 @@
 // An `ActivityContext` first parameter, under any path, is passed through and not decoded.
-use activity_runtime::{ActivityContext, ActivityDefinition, ActivityInfo, activity, payload};
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{ActivityContext, ActivityInfo, activity, activity_set};
 
 #[activity]
 async fn whoami(ctx: ActivityContext, suffix: String) -> String {
@@ -13,14 +14,12 @@ fn blocking_whoami(ctx: activity_runtime::context::ActivityContext) -> bool {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let mut info = ActivityInfo::new("whoami");
+    let mut info = ActivityInfo::new("ignored");
     info.attempt = 3;
-    let ctx = ActivityContext::new(info);
-    let call = ActivityDefinition::of::<whoami>().start(ctx, vec![payload::encode("!").unwrap()]).unwrap();
-    assert_eq!(payload::decode::<String>(&call.run().await.unwrap()).unwrap(), "whoami#3!");
-
-    let ctx = ActivityContext::new(ActivityInfo::new("blocking_whoami"));
-    ctx.cancel();
-    let call = ActivityDefinition::of::<blocking_whoami>().start(ctx, vec![]).unwrap();
-    assert!(payload::decode::<bool>(&call.run().await.unwrap()).unwrap());
+    let env = ActivityEnvironment::builder(activity_set![whoami, blocking_whoami])
+        .info(info)
+        .build()
+        .unwrap();
+    assert_eq!(env.run::<whoami>(("!".into(),)).await.unwrap(), "whoami#3!");
+    assert!(!env.run::<blocking_whoami>(()).await.unwrap());
 }

@@ -1,5 +1,6 @@
 // The seed's activity, named as in Python's `@activity.defn(name="your_activity")`, runs.
-use activity_runtime::{Activity, ActivityContext, ActivityDefinition, ActivityInfo, Execution, activity, payload};
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{Activity, Execution, activity, activity_set};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -18,10 +19,6 @@ async fn main() {
     assert_eq!(<your_activity as Activity>::NAME, "your_activity");
     assert_eq!(<your_activity as Activity>::EXECUTION, Execution::Async);
     let input = YourParams { greeting: "Hello".into(), name: "World".into() };
-    let ctx = ActivityContext::new(ActivityInfo::new("your_activity"));
-    let call = ActivityDefinition::of::<your_activity>()
-        .start(ctx, vec![payload::encode(&input).unwrap()])
-        .unwrap();
-    let result = call.run().await.unwrap();
-    assert_eq!(payload::decode::<String>(&result).unwrap(), "Hello, World!");
+    let env = ActivityEnvironment::new(activity_set![your_activity]).unwrap();
+    assert_eq!(env.run::<your_activity>((input,)).await.unwrap(), "Hello, World!");
 }

@@ -1,5 +1,6 @@
 // There is no upper limit on the number of arguments; each is one payload, in order.
-use activity_runtime::{Activity, ActivityContext, ActivityDefinition, ActivityInfo, activity, payload};
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{Activity, ArgumentList, activity, activity_set};
 
 #[activity]
 async fn sum_twelve(
@@ -12,21 +13,12 @@ async fn sum_twelve(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
+    let env = ActivityEnvironment::new(activity_set![sum_twelve]).unwrap();
     let input: <sum_twelve as Activity>::Input = (1, 2, 3, 4, 5, 6, 7, 8, 9.0, 10.0, "11".into(), Some(12));
-    let (a, b, c, d, e, f, g, h, i, j, k, l) = input;
-    let mut payloads = vec![
-        payload::encode(&a).unwrap(), payload::encode(&b).unwrap(), payload::encode(&c).unwrap(),
-        payload::encode(&d).unwrap(), payload::encode(&e).unwrap(), payload::encode(&f).unwrap(),
-        payload::encode(&g).unwrap(), payload::encode(&h).unwrap(), payload::encode(&i).unwrap(),
-        payload::encode(&j).unwrap(), payload::encode(&k).unwrap(), payload::encode(&l).unwrap(),
-    ];
-    let run = |payloads| async move {
-        let ctx = ActivityContext::new(ActivityInfo::new("sum_twelve"));
-        let result = ActivityDefinition::of::<sum_twelve>().start(ctx, payloads).unwrap().run().await.unwrap();
-        payload::decode::<f64>(&result).unwrap()
-    };
-    assert_eq!(run(payloads.clone()).await, 78.0);
+    assert_eq!(env.run::<sum_twelve>(input.clone()).await.unwrap(), 78.0);
     // A missing trailing `Option` argument is `None`.
+    let mut payloads = input.into_payloads().unwrap();
     payloads.pop();
-    assert_eq!(run(payloads).await, 166.0);
+    let result = env.run_payloads("sum_twelve", payloads).await.unwrap();
+    assert_eq!(activity_runtime::payload::decode::<f64>(&result).unwrap(), 166.0);
 }

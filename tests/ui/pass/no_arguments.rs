@@ -1,5 +1,6 @@
 // No parameters and no return type: the input is an empty tuple and the result `binary/null`.
-use activity_runtime::{Activity, ActivityContext, ActivityDefinition, ActivityInfo, activity};
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{Activity, activity, activity_set};
 
 #[activity]
 async fn ping() {}
@@ -11,7 +12,8 @@ fn tick() {}
 async fn main() {
     let _: <ping as Activity>::Input = ();
     let _: <tick as Activity>::Output = ();
-    let ctx = ActivityContext::new(ActivityInfo::new("ping"));
-    let result = ActivityDefinition::of::<ping>().start(ctx, vec![]).unwrap().run().await.unwrap();
+    let env = ActivityEnvironment::new(activity_set![ping, tick]).unwrap();
+    let result = env.run_payloads("ping", vec![]).await.unwrap();
     assert_eq!(result.metadata["encoding"], b"binary/null");
+    env.run::<tick>(()).await.unwrap();
 }

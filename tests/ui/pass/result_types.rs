@@ -1,6 +1,7 @@
 // `Result<T, E>` with `ActivityError`, any std error, `anyhow::Error`, and aliases spelled
 // `Result`; the error becomes the attempt's failure.
-use activity_runtime::{ActivityContext, ActivityDefinition, ActivityError, ActivityInfo, activity, payload};
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{ActivityError, activity, activity_set, payload};
 
 #[derive(Debug, thiserror::Error)]
 #[error("out of stock: {0}")]
@@ -32,17 +33,17 @@ fn with_io(path: String) -> std::io::Result<Vec<String>> {
     Ok(std::fs::read_dir(path)?.map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect())
 }
 
-async fn run(definition: ActivityDefinition, argument: impl serde::Serialize) -> Result<payload::Payload, ActivityError> {
-    let ctx = ActivityContext::new(ActivityInfo::new(definition.name()));
-    definition.start(ctx, vec![payload::encode(&argument).unwrap()])?.run().await
+async fn run(name: &str, argument: impl serde::Serialize) -> Result<payload::Payload, ActivityError> {
+    let env = ActivityEnvironment::new(activity_set![explicit, std_error, parse, with_anyhow, with_io]).unwrap();
+    env.run_payloads(name, vec![payload::encode(&argument).unwrap()]).await
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    assert!(run(ActivityDefinition::of::<explicit>(), true).await.unwrap_err().is_non_retryable());
-    let error = run(ActivityDefinition::of::<std_error>(), "socks").await.unwrap_err();
+    assert!(run("explicit", true).await.unwrap_err().is_non_retryable());
+    let error = run("std_error", "socks").await.unwrap_err();
     assert_eq!((error.error_type(), error.message()), ("OutOfStock", "out of stock: socks"));
-    assert_eq!(run(ActivityDefinition::of::<parse>(), "x").await.unwrap_err().error_type(), "ParseIntError");
-    assert_eq!(run(ActivityDefinition::of::<with_anyhow>(), true).await.unwrap_err().message(), "asked to fail");
-    assert!(run(ActivityDefinition::of::<with_io>(), "/definitely/not/here").await.is_err());
+    assert_eq!(run("parse", "x").await.unwrap_err().error_type(), "ParseIntError");
+    assert_eq!(run("with_anyhow", true).await.unwrap_err().message(), "asked to fail");
+    assert!(run("with_io", "/definitely/not/here").await.is_err());
 }

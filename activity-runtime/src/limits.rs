@@ -1,0 +1,67 @@
+//! The server's payload size limits, enforced before a payload leaves the worker.
+
+use prost::Message;
+
+use crate::error::ActivityError;
+use crate::payload::Payload;
+
+/// The size limits for what an activity sends: Temporal's 2 MiB per payload (the server's
+/// default blob limit; a gRPC message is capped at 4 MiB), and the 512 KiB above which the
+/// official SDKs warn.
+///
+/// A result over the error limit fails the attempt with a non-retryable `PayloadTooLarge`
+/// instead of a gRPC error, because a retry would produce the same result.
+///
+/// ```
+/// let limits = activity_runtime::PayloadLimits::default();
+/// assert_eq!(limits.error_bytes, 2 * 1024 * 1024);
+/// assert_eq!(limits.warn_bytes, 512 * 1024);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayloadLimits {
+    /// Above this many encoded bytes, the payloads are refused.
+    pub error_bytes: usize,
+    /// Above this many, a warning is logged.
+    pub warn_bytes: usize,
+}
+
+impl Default for PayloadLimits {
+    fn default() -> Self {
+        Self {
+            error_bytes: 2 * 1024 * 1024,
+            warn_bytes: 512 * 1024,
+        }
+    }
+}
+
+impl PayloadLimits {
+    /// Checks the payloads that activity `activity` sends as `what` ("result", "heartbeat
+    /// details"), as the server will measure them.
+    pub(crate) fn check(
+        &self,
+        activity: &str,
+        what: &str,
+        payloads: &[Payload],
+    ) -> Result<(), ActivityError> {
+        let size = payloads.iter().map(Message::encoded_len).sum::<usize>();
+        if size > self.error_bytes {
+            return Err(ActivityError::new(format!(
+                "activity `{activity}`: the {what} is {size} bytes, over the {} byte payload \
+                 limit; store large data elsewhere (a blob store) and pass a reference",
+                self.error_bytes
+            ))
+            .with_type("PayloadTooLarge")
+            .non_retryable());
+        }
+        if size > self.warn_bytes {
+            tracing::warn!(
+                activity_type = activity,
+                "the {what} is {size} bytes, above the {} byte warning threshold; the server \
+                 refuses payloads over {} bytes",
+                self.warn_bytes,
+                self.error_bytes
+            );
+        }
+        Ok(())
+    }
+}

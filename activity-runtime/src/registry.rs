@@ -1,0 +1,179 @@
+//! The checked lookup table that a worker or test environment dispatches through.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::definition::{ActivityDefinition, ActivitySet};
+use crate::state::StateMap;
+
+/// Activities by type name, with at most one dynamic activity, and the state they need.
+///
+/// Built once, when a worker or test environment is built, so that every mistake in the set
+/// is found before the first task arrives, and reported together.
+#[derive(Debug)]
+pub(crate) struct Registry {
+    by_name: HashMap<&'static str, ActivityDefinition>,
+    dynamic: Option<ActivityDefinition>,
+    names: Arc<[&'static str]>,
+    state: Arc<StateMap>,
+}
+
+/// A set of activities that no worker may run.
+///
+/// ```
+/// use activity_runtime::{activity_set, activity, testing::ActivityEnvironment};
+///
+/// mod billing {
+///     #[activity_runtime::activity(name = "charge")]
+///     pub async fn charge_card(cents: u64) {}
+/// }
+/// mod legacy {
+///     #[activity_runtime::activity(name = "charge")]
+///     pub async fn charge_account(cents: u64) {}
+/// }
+///
+/// let error = ActivityEnvironment::new(activity_set![billing::charge_card, legacy::charge_account])
+///     .unwrap_err();
+/// assert!(error.to_string().contains("billing::charge_card"));
+/// assert!(error.to_string().contains("legacy::charge_account"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// Two functions claim one activity type name.
+    #[error(
+        "two activities are named `{name}`: `{first}` and `{second}`; a worker runs one function \
+         per activity type, so rename one with `#[activity(name = \"...\")]`"
+    )]
+    DuplicateName {
+        /// The activity type name.
+        name: &'static str,
+        /// The first function with that name.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
+    /// More than one `#[activity(dynamic)]`.
+    #[error(
+        "two dynamic activities, `{first}` and `{second}`; a worker has at most one \
+         `#[activity(dynamic)]`, which handles every unregistered type, so remove one"
+    )]
+    SecondDynamic {
+        /// The first dynamic activity's function.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
+    /// An activity takes `State<T>`, and no `T` was given.
+    #[error(
+        "activity `{activity}` (`{function}`) takes `State<{type_name}>`, but no \
+         `{type_name}` was given; add it with `.state(value)` on the builder"
+    )]
+    MissingState {
+        /// The activity type name.
+        activity: &'static str,
+        /// Its function.
+        function: &'static str,
+        /// The type of the missing state.
+        type_name: &'static str,
+    },
+    /// Several of the above, all found in one pass.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<RegistryError>),
+}
+
+impl Registry {
+    /// Checks `set` against `state`: unique names, at most one dynamic activity, and every
+    /// required state present.
+    pub(crate) fn new(set: ActivitySet, mut state: StateMap) -> Result<Self, RegistryError> {
+        let (definitions, set_state) = set.into_parts();
+        state.extend(set_state);
+        let mut problems = Vec::new();
+        let mut by_name = HashMap::<&'static str, ActivityDefinition>::new();
+        let mut dynamic: Option<ActivityDefinition> = None;
+        for definition in definitions {
+            for requirement in definition.state() {
+                if !state.satisfies(requirement) {
+                    problems.push(RegistryError::MissingState {
+                        activity: definition.name(),
+                        function: definition.function(),
+                        type_name: requirement.type_name(),
+                    });
+                }
+            }
+            if definition.is_dynamic() {
+                match &dynamic {
+                    Some(first) if first.function() != definition.function() => {
+                        problems.push(RegistryError::SecondDynamic {
+                            first: first.function(),
+                            second: definition.function(),
+                        });
+                    }
+                    _ => dynamic = Some(definition),
+                }
+                continue;
+            }
+            // The same function listed twice, say by `all_activities()` and `activity_set![..]`,
+            // is one activity, not a conflict.
+            match by_name.get(definition.name()) {
+                Some(first) if first.function() != definition.function() => {
+                    problems.push(RegistryError::DuplicateName {
+                        name: definition.name(),
+                        first: first.function(),
+                        second: definition.function(),
+                    });
+                }
+                _ => {
+                    by_name.insert(definition.name(), definition);
+                }
+            }
+        }
+        match problems.len() {
+            0 => {}
+            1 => return Err(problems.remove(0)),
+            _ => return Err(RegistryError::Several(problems)),
+        }
+        let mut names = by_name.keys().copied().collect::<Vec<_>>();
+        names.sort_unstable();
+        Ok(Self {
+            by_name,
+            dynamic,
+            names: names.into(),
+            state: Arc::new(state),
+        })
+    }
+
+    /// The definition that runs tasks of `activity_type`: the registered one, or else the
+    /// dynamic one.
+    pub(crate) fn resolve(&self, activity_type: &str) -> Option<&ActivityDefinition> {
+        self.by_name.get(activity_type).or(self.dynamic.as_ref())
+    }
+
+    /// The registered names, sorted, for the `NotFoundError` message.
+    pub(crate) fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+
+    pub(crate) fn state(&self) -> &Arc<StateMap> {
+        &self.state
+    }
+}
+
+/// The registered names as a message lists them.
+pub(crate) struct NameList<'a>(pub(crate) &'a [&'static str]);
+
+impl fmt::Display for NameList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (index, name) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{name}`")?;
+        }
+        Ok(())
+    }
+}

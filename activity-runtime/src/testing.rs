@@ -1,0 +1,286 @@
+//! Running activities in-process, without a server: [`ActivityEnvironment`], the twin of
+//! Python's `temporalio.testing.ActivityEnvironment`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::arguments::ArgumentList;
+use crate::codec::PayloadCodec;
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink};
+use crate::definition::{Activity, ActivitySet};
+use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
+use crate::error::ActivityError;
+use crate::invocation::{Outcome, panicked};
+use crate::limits::PayloadLimits;
+use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
+
+/// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
+/// checks as a worker: typed arguments in, typed result out. It can set the info, capture
+/// heartbeats, cancel a running activity, and simulate a worker shutdown.
+///
+/// ```
+/// use activity_runtime::{activity_set, activity, testing::ActivityEnvironment};
+///
+/// #[activity]
+/// fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
+///     prices.iter().sum::<u64>() * (100 - discount_percent) / 100
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let env = ActivityEnvironment::new(activity_set![compute_total]).unwrap();
+/// let total = env.run::<compute_total>((vec![100, 300], 10)).await.unwrap();
+/// assert_eq!(total, 360);
+/// # }
+/// ```
+pub struct ActivityEnvironment {
+    dispatcher: Dispatcher,
+    info: ActivityInfo,
+    last_heartbeat_details: Vec<Payload>,
+    heartbeats: Arc<Mutex<Vec<Vec<Payload>>>>,
+    on_heartbeat: Option<HeartbeatSink>,
+    running: Mutex<HashMap<u64, Cancellation>>,
+    next_run: AtomicU64,
+}
+
+/// Configures an [`ActivityEnvironment`].
+pub struct ActivityEnvironmentBuilder {
+    set: ActivitySet,
+    options: DispatchOptions,
+    info: ActivityInfo,
+    last_heartbeat_details: Vec<Payload>,
+    on_heartbeat: Option<HeartbeatSink>,
+}
+
+impl ActivityEnvironment {
+    /// An environment that runs the activities of `set` with the default options.
+    ///
+    /// # Errors
+    /// When the set cannot run: two activities with one name, two dynamic activities, or an
+    /// activity that takes state that was not given.
+    pub fn new(set: ActivitySet) -> Result<Self, BuildError> {
+        Self::builder(set).build()
+    }
+
+    /// A builder for an environment that runs the activities of `set`.
+    pub fn builder(set: ActivitySet) -> ActivityEnvironmentBuilder {
+        ActivityEnvironmentBuilder {
+            set,
+            options: DispatchOptions::default(),
+            info: default_info(),
+            last_heartbeat_details: Vec::new(),
+            on_heartbeat: None,
+        }
+    }
+
+    /// Runs activity `A` with `input`, its arguments as a tuple, and decodes its result.
+    ///
+    /// # Errors
+    /// The activity's failure, exactly as a worker would report it.
+    pub async fn run<A>(&self, input: A::Input) -> Result<A::Output, ActivityError>
+    where
+        A: Activity,
+        A::Input: ArgumentList,
+        A::Output: FromPayload,
+    {
+        let arguments = input.into_payloads().map_err(encode_error)?;
+        let result = self.run_payloads(A::NAME, arguments).await?;
+        A::Output::from_payload(&result).map_err(|error| {
+            ActivityError::new(format!(
+                "activity `{}`: its result does not decode as `{}`: {error}",
+                A::NAME,
+                std::any::type_name::<A::Output>()
+            ))
+        })
+    }
+
+    /// Runs the activity registered as `activity_type` (or the dynamic activity) with raw
+    /// argument payloads, as a worker receives them.
+    ///
+    /// # Errors
+    /// The activity's failure, exactly as a worker would report it.
+    pub async fn run_payloads(&self, activity_type: &str, arguments: Vec<Payload>) -> Outcome {
+        let id = self.next_run.fetch_add(1, Ordering::Relaxed);
+        let cancellation = Cancellation::default();
+        self.lock_running().insert(id, cancellation.clone());
+        let heartbeats = Arc::clone(&self.heartbeats);
+        let on_heartbeat = self.on_heartbeat.clone();
+        let task = Task {
+            info: ActivityInfo {
+                activity_type: activity_type.to_string(),
+                ..self.info.clone()
+            },
+            arguments,
+            last_heartbeat_details: self.last_heartbeat_details.clone(),
+            heartbeats: Some(Arc::new(move |details: Vec<Payload>| {
+                if let Some(callback) = &on_heartbeat {
+                    callback(details.clone());
+                }
+                heartbeats
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(details);
+            })),
+            cancellation,
+        };
+        // Spawned, as a worker spawns each task, so the activity runs like it does in production.
+        let dispatcher = self.dispatcher.clone();
+        let outcome = tokio::spawn(async move { dispatcher.run(task).await }).await;
+        self.lock_running().remove(&id);
+        outcome.unwrap_or_else(|error| match error.try_into_panic() {
+            Ok(panic) => Err(panicked(&*panic)),
+            Err(_) => Err(ActivityError::new("the activity's task was cancelled")),
+        })
+    }
+
+    /// Requests cancellation of every activity running in this environment, with `details`.
+    pub fn cancel(&self, details: CancellationDetails) {
+        for cancellation in self.lock_running().values() {
+            cancellation.cancel(details);
+        }
+    }
+
+    /// Signals a worker shutdown to every running and later activity, as
+    /// `ActivityContext::worker_shutdown` reports it.
+    pub fn shutdown_worker(&self) {
+        self.dispatcher.begin_shutdown();
+    }
+
+    /// Every heartbeat recorded so far, as the server would receive it (codec applied).
+    pub fn heartbeats(&self) -> Vec<Vec<Payload>> {
+        self.heartbeats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The first detail of every heartbeat so far, decoded as `T`.
+    ///
+    /// # Errors
+    /// When a detail does not decode as `T`.
+    pub fn heartbeat_details<T: FromPayload>(&self) -> Result<Vec<T>, PayloadError> {
+        self.heartbeats()
+            .iter()
+            .filter_map(|details| details.first())
+            .map(T::from_payload)
+            .collect()
+    }
+
+    /// The info that each run starts from; its activity type is set per run.
+    pub fn info(&self) -> &ActivityInfo {
+        &self.info
+    }
+
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancellation>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl std::fmt::Debug for ActivityEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivityEnvironment")
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ActivityEnvironmentBuilder {
+    /// Provides a shared value of type `T` to activities that take `State<T>`.
+    pub fn state<T: Send + Sync + 'static>(mut self, value: impl Into<Arc<T>>) -> Self {
+        self.options.state.insert::<T>(value);
+        self
+    }
+
+    /// The info of every run; the activity type is set per run. The default is a first attempt
+    /// of a standalone activity with id `test` on task queue `test`.
+    pub fn info(mut self, info: ActivityInfo) -> Self {
+        self.info = info;
+        self
+    }
+
+    /// The details that `ActivityContext::last_heartbeat_details` returns, as if a previous
+    /// attempt had heartbeated them.
+    ///
+    /// # Errors
+    /// When the details cannot be encoded.
+    pub fn last_heartbeat_details<T: ToPayload + ?Sized>(
+        mut self,
+        details: &T,
+    ) -> Result<Self, PayloadError> {
+        self.last_heartbeat_details = vec![details.to_payload()?];
+        Ok(self)
+    }
+
+    /// Called with each heartbeat's details as it is recorded (Python's `on_heartbeat`).
+    pub fn on_heartbeat(mut self, callback: impl Fn(Vec<Payload>) + Send + Sync + 'static) -> Self {
+        self.on_heartbeat = Some(Arc::new(callback));
+        self
+    }
+
+    /// The payload codec applied to everything that enters and leaves the activities.
+    pub fn codec(mut self, codec: impl PayloadCodec + Send + Sync + 'static) -> Self {
+        self.options.set_codec(codec);
+        self
+    }
+
+    /// The most activities that run at once; more wait for a slot. Default 100.
+    pub fn max_concurrent_activities(mut self, slots: usize) -> Self {
+        self.options.max_concurrent_activities = slots;
+        self
+    }
+
+    /// The threads of the blocking pool, which runs plain-`fn` activities. Default 100.
+    pub fn blocking_threads(mut self, threads: usize) -> Self {
+        self.options.blocking_threads = threads;
+        self
+    }
+
+    /// The longest one poll of an async activity may hold its thread before the blocking
+    /// detector warns; `None` turns the detector off. Default 100 ms.
+    pub fn slow_poll_threshold(mut self, threshold: Option<Duration>) -> Self {
+        self.options.slow_poll_threshold = threshold;
+        self
+    }
+
+    /// The payload size limits. Default 2 MiB, with a warning above 512 KiB.
+    pub fn payload_limits(mut self, limits: PayloadLimits) -> Self {
+        self.options.payload_limits = limits;
+        self
+    }
+
+    /// The environment.
+    ///
+    /// # Errors
+    /// When the set cannot run: two activities with one name, two dynamic activities, or an
+    /// activity that takes state that was not given.
+    pub fn build(self) -> Result<ActivityEnvironment, BuildError> {
+        Ok(ActivityEnvironment {
+            dispatcher: Dispatcher::new(self.set, self.options)?,
+            info: self.info,
+            last_heartbeat_details: self.last_heartbeat_details,
+            heartbeats: Arc::default(),
+            on_heartbeat: self.on_heartbeat,
+            running: Mutex::default(),
+            next_run: AtomicU64::new(0),
+        })
+    }
+}
+
+fn default_info() -> ActivityInfo {
+    let now = SystemTime::now();
+    ActivityInfo {
+        activity_id: "test".to_string(),
+        task_queue: "test".to_string(),
+        scheduled_time: Some(now),
+        started_time: Some(now),
+        current_attempt_scheduled_time: Some(now),
+        ..ActivityInfo::new("test")
+    }
+}
+
+fn encode_error(error: PayloadError) -> ActivityError {
+    ActivityError::new(format!("an argument could not be encoded: {error}"))
+        .with_type("PayloadEncodeError")
+        .non_retryable()
+}

@@ -241,9 +241,15 @@ impl ActivitySet {
     /// let set = ActivitySet::from_instance(Inventory { warehouse: "north".into() });
     /// assert_eq!(set.names().collect::<Vec<_>>(), ["reserve", "release_stock"]);
     /// ```
-    pub fn from_instance<T: ActivityImpl>(instance: impl Into<Arc<T>>) -> Self {
+    pub fn from_instance<T: ActivityImpl>(instance: T) -> Self {
+        Self::from_shared_instance(Arc::new(instance))
+    }
+
+    /// The activities of an `#[activities]` impl block, run on an instance that the caller
+    /// also keeps.
+    pub fn from_shared_instance<T: ActivityImpl>(instance: Arc<T>) -> Self {
         let mut set = Self::new(T::definitions());
-        set.state.insert::<T>(instance.into());
+        set.state.insert::<T>(instance);
         set
     }
 

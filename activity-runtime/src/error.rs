@@ -5,7 +5,17 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use temporalio_common::protos::temporal::api::common::v1::Payloads;
+use temporalio_common::protos::temporal::api::enums::v1::ApplicationErrorCategory;
+use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
+use temporalio_common::protos::temporal::api::failure::v1::{
+    ApplicationFailureInfo, CanceledFailureInfo, Failure,
+};
+
 use crate::payload::{self, Payload, PayloadError};
+
+/// The `source` of failures this crate reports, as other SDKs name themselves there.
+const FAILURE_SOURCE: &str = "activity-runtime";
 
 /// An activity attempt's failure, as Temporal records it and as callers in any SDK see it.
 ///
@@ -190,6 +200,65 @@ impl ActivityError {
     }
 }
 
+impl ActivityError {
+    /// The Temporal failure that the worker reports for this error: an `ApplicationFailureInfo`
+    /// (or `CanceledFailureInfo`) that Python reads as `ApplicationError` (or `CancelledError`),
+    /// with the `source()` chain as nested `cause` failures.
+    ///
+    /// ```
+    /// use activity_runtime::ActivityError;
+    /// use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
+    ///
+    /// let failure = ActivityError::new("card declined").with_type("PaymentDeclined").non_retryable().to_failure();
+    /// assert_eq!(failure.message, "card declined");
+    /// let Some(FailureInfo::ApplicationFailureInfo(info)) = failure.failure_info else { panic!() };
+    /// assert_eq!(info.r#type, "PaymentDeclined");
+    /// assert!(info.non_retryable);
+    /// ```
+    pub fn to_failure(&self) -> Failure {
+        let details = (!self.details.is_empty()).then(|| Payloads {
+            payloads: self.details.clone(),
+        });
+        let failure_info = match self.kind {
+            ErrorKind::Cancelled => FailureInfo::CanceledFailureInfo(CanceledFailureInfo {
+                details,
+                ..CanceledFailureInfo::default()
+            }),
+            ErrorKind::Application => FailureInfo::ApplicationFailureInfo(ApplicationFailureInfo {
+                r#type: self.error_type.clone(),
+                non_retryable: self.non_retryable,
+                details,
+                next_retry_delay: self
+                    .next_retry_delay
+                    .and_then(|delay| delay.try_into().ok()),
+                category: match self.category {
+                    ErrorCategory::Unspecified => ApplicationErrorCategory::Unspecified,
+                    ErrorCategory::Benign => ApplicationErrorCategory::Benign,
+                } as i32,
+            }),
+        };
+        // The innermost cause first, so that each wraps the one below it.
+        let cause = self.causes.iter().rev().fold(None, |below, cause| {
+            Some(Box::new(Failure {
+                message: cause.message.clone(),
+                source: FAILURE_SOURCE.to_string(),
+                cause: below,
+                failure_info: Some(FailureInfo::ApplicationFailureInfo(
+                    ApplicationFailureInfo::default(),
+                )),
+                ..Failure::default()
+            }))
+        });
+        Failure {
+            message: self.message.clone(),
+            source: FAILURE_SOURCE.to_string(),
+            cause,
+            failure_info: Some(failure_info),
+            ..Failure::default()
+        }
+    }
+}
+
 impl fmt::Display for ActivityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.error_type, self.message)?;
@@ -259,6 +328,45 @@ mod tests {
             ActivityError::from(anyhow::anyhow!("disk full").context("could not write the report"));
         assert_eq!(error.message(), "could not write the report");
         assert_eq!(error.causes()[0].message, "disk full");
+    }
+
+    #[test]
+    fn failure_carries_type_details_delay_category_and_the_cause_chain() {
+        let error = ActivityError::from(
+            anyhow::anyhow!("socket closed")
+                .context("connection reset")
+                .context("could not charge"),
+        )
+        .with_next_retry_delay(Duration::from_millis(1500))
+        .benign()
+        .with_details(&"order-7")
+        .unwrap();
+        let failure = error.to_failure();
+        assert_eq!(failure.message, "could not charge");
+        let Some(FailureInfo::ApplicationFailureInfo(info)) = &failure.failure_info else {
+            panic!("an application failure: {failure:?}");
+        };
+        assert_eq!(info.r#type, "Error");
+        assert_eq!(
+            info.details.as_ref().unwrap().payloads[0].data,
+            br#""order-7""#
+        );
+        let delay = info.next_retry_delay.as_ref().unwrap();
+        assert_eq!((delay.seconds, delay.nanos), (1, 500_000_000));
+        assert_eq!(info.category, ApplicationErrorCategory::Benign as i32);
+        let first = failure.cause.as_ref().unwrap();
+        assert_eq!(first.message, "connection reset");
+        assert_eq!(first.cause.as_ref().unwrap().message, "socket closed");
+        assert!(first.cause.as_ref().unwrap().cause.is_none());
+    }
+
+    #[test]
+    fn cancellation_is_a_canceled_failure() {
+        let failure = ActivityError::cancelled().to_failure();
+        assert!(matches!(
+            failure.failure_info,
+            Some(FailureInfo::CanceledFailureInfo(_))
+        ));
     }
 
     #[test]

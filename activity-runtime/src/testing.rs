@@ -187,7 +187,12 @@ impl std::fmt::Debug for ActivityEnvironment {
 
 impl ActivityEnvironmentBuilder {
     /// Provides a shared value of type `T` to activities that take `State<T>`.
-    pub fn state<T: Send + Sync + 'static>(mut self, value: impl Into<Arc<T>>) -> Self {
+    pub fn state<T: Send + Sync + 'static>(self, value: T) -> Self {
+        self.shared_state(Arc::new(value))
+    }
+
+    /// Provides a value that is already shared, as `State<T>`; the caller keeps its handle.
+    pub fn shared_state<T: Send + Sync + 'static>(mut self, value: Arc<T>) -> Self {
         self.options.state.insert::<T>(value);
         self
     }

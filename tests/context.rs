@@ -1,0 +1,241 @@
+//! What an activity knows and can do through its context: info, heartbeats and the previous
+//! attempt's details, cancellation with its reasons, the worker's shutdown, the ambient context,
+//! and a tracing span with the activity's fields.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{
+    ActivityContext, ActivityError, ActivityInfo, CancellationDetails, WorkflowInfo, activity,
+    activity_set,
+};
+use serde::{Deserialize, Serialize};
+use support::logs;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Progress {
+    done: u64,
+}
+
+#[activity]
+async fn describe(ctx: ActivityContext) -> String {
+    let info = ctx.info();
+    let workflow = info
+        .workflow
+        .as_ref()
+        .map_or("none", |w| w.workflow_id.as_str());
+    format!(
+        "{} {} attempt {} queue {} workflow {workflow} heartbeat {:?}",
+        info.activity_type, info.activity_id, info.attempt, info.task_queue, info.heartbeat_timeout
+    )
+}
+
+#[tokio::test]
+async fn info_is_what_the_environment_was_given() {
+    let mut info = ActivityInfo::new("ignored");
+    info.activity_id = "act-1".into();
+    info.attempt = 4;
+    info.task_queue = "billing".into();
+    info.heartbeat_timeout = Some(Duration::from_secs(5));
+    info.workflow = Some(WorkflowInfo {
+        workflow_id: "order-9".into(),
+        run_id: "run".into(),
+        workflow_type: "Order".into(),
+    });
+    let env = ActivityEnvironment::builder(activity_set![describe])
+        .info(info)
+        .build()
+        .unwrap();
+    assert_eq!(
+        env.run::<describe>(()).await.unwrap(),
+        "describe act-1 attempt 4 queue billing workflow order-9 heartbeat Some(5s)"
+    );
+}
+
+#[activity]
+fn count_with_resume(ctx: ActivityContext, to: u64) -> Result<u64, ActivityError> {
+    let start = ctx
+        .last_heartbeat_details::<Progress>()?
+        .map_or(0, |p| p.done);
+    for done in start + 1..=to {
+        ctx.heartbeat(&Progress { done });
+    }
+    Ok(start)
+}
+
+#[tokio::test]
+async fn heartbeats_are_captured_and_the_next_attempt_resumes_from_the_last_details() {
+    let seen = Arc::new(std::sync::Mutex::new(0));
+    let counter = Arc::clone(&seen);
+    let first = ActivityEnvironment::builder(activity_set![count_with_resume])
+        .on_heartbeat(move |_| *counter.lock().unwrap() += 1)
+        .build()
+        .unwrap();
+    assert_eq!(first.run::<count_with_resume>((3,)).await.unwrap(), 0);
+    let details = first.heartbeat_details::<Progress>().unwrap();
+    assert_eq!(
+        details,
+        [
+            Progress { done: 1 },
+            Progress { done: 2 },
+            Progress { done: 3 }
+        ]
+    );
+    assert_eq!(*seen.lock().unwrap(), 3);
+
+    let retry = ActivityEnvironment::builder(activity_set![count_with_resume])
+        .last_heartbeat_details(details.last().unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(
+        retry.run::<count_with_resume>((5,)).await.unwrap(),
+        3,
+        "resumed after 3"
+    );
+    assert_eq!(retry.heartbeat_details::<Progress>().unwrap().len(), 2);
+}
+
+#[activity]
+async fn wait_for_cancel_async(ctx: ActivityContext) -> Result<(), ActivityError> {
+    ctx.heartbeat(&"started");
+    ctx.cancelled().await;
+    let details = ctx
+        .cancellation_details()
+        .expect("details are set before the signal");
+    Err(ActivityError::cancelled().with_details(&details.reason())?)
+}
+
+#[activity]
+fn wait_for_cancel_blocking(ctx: ActivityContext) -> Result<(), ActivityError> {
+    ctx.heartbeat(&"started");
+    while !ctx.is_cancelled() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Err(ActivityError::cancelled().with_details(&ctx.cancellation_details().unwrap().reason())?)
+}
+
+async fn cancel_once_started(env: &ActivityEnvironment, details: CancellationDetails) {
+    while env.heartbeats().is_empty() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    env.cancel(details);
+}
+
+#[tokio::test]
+async fn an_async_activity_sees_cancellation_at_its_next_await_with_the_reason() {
+    let env = ActivityEnvironment::new(activity_set![wait_for_cancel_async]).unwrap();
+    let (outcome, ()) = tokio::join!(
+        env.run::<wait_for_cancel_async>(()),
+        cancel_once_started(&env, CancellationDetails::requested())
+    );
+    let error = outcome.unwrap_err();
+    assert_eq!(error.kind(), activity_runtime::error::ErrorKind::Cancelled);
+    let reason = activity_runtime::payload::decode::<String>(&error.details()[0]).unwrap();
+    assert_eq!(reason, "cancel requested");
+}
+
+#[tokio::test]
+async fn a_blocking_activity_sees_cancellation_through_is_cancelled() {
+    let env = ActivityEnvironment::new(activity_set![wait_for_cancel_blocking]).unwrap();
+    let (outcome, ()) = tokio::join!(
+        env.run::<wait_for_cancel_blocking>(()),
+        cancel_once_started(&env, CancellationDetails::timed_out())
+    );
+    let error = outcome.unwrap_err();
+    let reason = activity_runtime::payload::decode::<String>(&error.details()[0]).unwrap();
+    assert_eq!(reason, "timed out");
+}
+
+#[activity]
+async fn save_on_shutdown(ctx: ActivityContext) -> String {
+    ctx.heartbeat(&"started");
+    ctx.worker_shutdown().await;
+    assert!(ctx.is_worker_shutdown());
+    "saved".into()
+}
+
+#[tokio::test]
+async fn the_worker_shutdown_signal_reaches_running_activities() {
+    let env = ActivityEnvironment::new(activity_set![save_on_shutdown]).unwrap();
+    let shut_down = async {
+        while env.heartbeats().is_empty() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        env.shutdown_worker();
+    };
+    let (outcome, ()) = tokio::join!(env.run::<save_on_shutdown>(()), shut_down);
+    assert_eq!(outcome.unwrap(), "saved");
+}
+
+/// Library code that is not handed the context.
+fn attempt_from_deep_inside() -> Option<(String, u32)> {
+    ActivityContext::current().map(|ctx| (ctx.info().activity_type.clone(), ctx.info().attempt))
+}
+
+#[activity]
+async fn ambient_async() -> Option<(String, u32)> {
+    tokio::task::yield_now().await;
+    attempt_from_deep_inside()
+}
+
+#[activity]
+fn ambient_blocking() -> Option<(String, u32)> {
+    attempt_from_deep_inside()
+}
+
+#[tokio::test]
+async fn the_ambient_context_is_there_in_async_and_blocking_activities_only() {
+    assert_eq!(attempt_from_deep_inside(), None);
+    let env = ActivityEnvironment::new(activity_set![ambient_async, ambient_blocking]).unwrap();
+    assert_eq!(
+        env.run::<ambient_async>(()).await.unwrap(),
+        Some(("ambient_async".to_string(), 1))
+    );
+    assert_eq!(
+        env.run::<ambient_blocking>(()).await.unwrap(),
+        Some(("ambient_blocking".to_string(), 1))
+    );
+    assert_eq!(attempt_from_deep_inside(), None);
+}
+
+#[activity]
+async fn logs_inside_async() {
+    tracing::info!("inside the async activity");
+}
+
+#[activity]
+fn logs_inside_blocking() {
+    tracing::info!("inside the blocking activity");
+}
+
+#[tokio::test]
+async fn logs_inside_an_activity_carry_its_span_fields() {
+    logs::capture();
+    let mut info = ActivityInfo::new("ignored");
+    info.activity_id = "span-test-id".into();
+    info.attempt = 2;
+    let env = ActivityEnvironment::builder(activity_set![logs_inside_async, logs_inside_blocking])
+        .info(info)
+        .build()
+        .unwrap();
+    env.run::<logs_inside_async>(()).await.unwrap();
+    env.run::<logs_inside_blocking>(()).await.unwrap();
+    for (message, activity_type) in [
+        ("inside the async activity", "logs_inside_async"),
+        ("inside the blocking activity", "logs_inside_blocking"),
+    ] {
+        let lines = logs::lines_containing(message);
+        assert_eq!(lines.len(), 1, "{lines:#?}");
+        let line = &lines[0];
+        assert!(
+            line.contains(&format!("activity_type={activity_type}")),
+            "{line}"
+        );
+        assert!(line.contains("activity_id=span-test-id"), "{line}");
+        assert!(line.contains("attempt=2"), "{line}");
+    }
+}

@@ -75,7 +75,7 @@ async fn heartbeats_are_captured_and_the_next_attempt_resumes_from_the_last_deta
         .build()
         .unwrap();
     assert_eq!(first.run::<count_with_resume>((3,)).await.unwrap(), 0);
-    let details = first.heartbeat_details::<Progress>().unwrap();
+    let details = first.heartbeat_details::<Progress>().await.unwrap();
     assert_eq!(
         details,
         [
@@ -96,7 +96,10 @@ async fn heartbeats_are_captured_and_the_next_attempt_resumes_from_the_last_deta
         3,
         "resumed after 3"
     );
-    assert_eq!(retry.heartbeat_details::<Progress>().unwrap().len(), 2);
+    assert_eq!(
+        retry.heartbeat_details::<Progress>().await.unwrap().len(),
+        2
+    );
 }
 
 #[activity]

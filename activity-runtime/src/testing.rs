@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::arguments::ArgumentList;
-use crate::codec::PayloadCodec;
+use crate::codec::{Codec, PayloadCodec};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink};
 use crate::definition::{Activity, ActivitySet};
 use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
@@ -36,6 +36,7 @@ use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
 /// ```
 pub struct ActivityEnvironment {
     dispatcher: Dispatcher,
+    codec: Codec,
     info: ActivityInfo,
     last_heartbeat_details: Vec<Payload>,
     heartbeats: Arc<Mutex<Vec<Vec<Payload>>>>,
@@ -85,8 +86,17 @@ impl ActivityEnvironment {
         A::Output: FromPayload,
     {
         let arguments = input.into_payloads().map_err(encode_error)?;
-        let result = self.run_payloads(A::NAME, arguments).await?;
-        A::Output::from_payload(&result).map_err(|error| {
+        let arguments = self.codec.encode("arguments", arguments).await?;
+        let result = match self.run_payloads(A::NAME, arguments).await {
+            Ok(result) => self.codec.decode("result", vec![result]).await?,
+            Err(error) => {
+                let details = self
+                    .codec
+                    .decode("failure details", error.details().to_vec());
+                return Err(error.replace_details(details.await?));
+            }
+        };
+        A::Output::from_payload(&result[0]).map_err(|error| {
             ActivityError::new(format!(
                 "activity `{}`: its result does not decode as `{}`: {error}",
                 A::NAME,
@@ -96,11 +106,19 @@ impl ActivityEnvironment {
     }
 
     /// Runs the activity registered as `activity_type` (or the dynamic activity) with raw
-    /// argument payloads, as a worker receives them.
+    /// argument payloads, as a worker receives them from the server: codec-encoded, if there is
+    /// a codec. The outcome is what the server would receive.
     ///
     /// # Errors
     /// The activity's failure, exactly as a worker would report it.
     pub async fn run_payloads(&self, activity_type: &str, arguments: Vec<Payload>) -> Outcome {
+        let last_heartbeat_details = self
+            .codec
+            .encode(
+                "last heartbeat details",
+                self.last_heartbeat_details.clone(),
+            )
+            .await?;
         let id = self.next_run.fetch_add(1, Ordering::Relaxed);
         let cancellation = Cancellation::default();
         self.lock_running().insert(id, cancellation.clone());
@@ -112,7 +130,7 @@ impl ActivityEnvironment {
                 ..self.info.clone()
             },
             arguments,
-            last_heartbeat_details: self.last_heartbeat_details.clone(),
+            last_heartbeat_details,
             heartbeats: Some(Arc::new(move |details: Vec<Payload>| {
                 if let Some(callback) = &on_heartbeat {
                     callback(details.clone());
@@ -147,7 +165,8 @@ impl ActivityEnvironment {
         self.dispatcher.begin_shutdown();
     }
 
-    /// Every heartbeat recorded so far, as the server would receive it (codec applied).
+    /// Every heartbeat recorded so far, as the server would receive it: codec-encoded, if there
+    /// is a codec.
     pub fn heartbeats(&self) -> Vec<Vec<Payload>> {
         self.heartbeats
             .lock()
@@ -155,16 +174,21 @@ impl ActivityEnvironment {
             .clone()
     }
 
-    /// The first detail of every heartbeat so far, decoded as `T`.
+    /// The first detail of every heartbeat so far, through the codec and decoded as `T`.
     ///
     /// # Errors
-    /// When a detail does not decode as `T`.
-    pub fn heartbeat_details<T: FromPayload>(&self) -> Result<Vec<T>, PayloadError> {
-        self.heartbeats()
-            .iter()
-            .filter_map(|details| details.first())
-            .map(T::from_payload)
-            .collect()
+    /// When the codec fails, or a detail does not decode as `T`.
+    pub async fn heartbeat_details<T: FromPayload>(&self) -> Result<Vec<T>, ActivityError> {
+        let mut decoded = Vec::new();
+        for details in self.heartbeats() {
+            let details = self.codec.decode("heartbeat details", details).await?;
+            if let Some(first) = details.first() {
+                decoded.push(T::from_payload(first).map_err(|error| {
+                    ActivityError::new(format!("a heartbeat detail does not decode: {error}"))
+                })?);
+            }
+        }
+        Ok(decoded)
     }
 
     /// The info that each run starts from; its activity type is set per run.
@@ -261,6 +285,7 @@ impl ActivityEnvironmentBuilder {
     /// activity that takes state that was not given.
     pub fn build(self) -> Result<ActivityEnvironment, BuildError> {
         Ok(ActivityEnvironment {
+            codec: self.options.codec.clone(),
             dispatcher: Dispatcher::new(self.set, self.options)?,
             info: self.info,
             last_heartbeat_details: self.last_heartbeat_details,

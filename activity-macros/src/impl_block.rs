@@ -114,7 +114,7 @@ fn expand(
              concrete type of the instance; implement it for a concrete type",
         );
     }
-    if methods.is_empty() {
+    if methods.is_empty() && block.trait_.is_none() {
         errors.at(
             &block.self_ty,
             "this `#[activities]` block has no `#[activity]` methods; mark each method that is \
@@ -176,6 +176,8 @@ fn expand(
     let span = block.self_ty.span();
     let activity_impl = quote::quote_spanned! {span=>
         impl #rt::ActivityImpl for #self_ty {
+            // One `push` per method, so that each can carry the method's `#[cfg]`s.
+            #[allow(clippy::vec_init_then_push)]
             fn definitions() -> ::std::vec::Vec<#rt::ActivityDefinition> {
                 let mut __definitions = ::std::vec::Vec::new();
                 #(#definitions)*
@@ -192,4 +194,100 @@ fn expand(
             #activity_impl
         };
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn methods_get_hidden_companions_that_reach_the_instance_as_state() {
+        let expanded = activities(
+            quote!(),
+            quote! {
+                impl Shop {
+                    #[activity(name = "shop_sell")]
+                    async fn sell(&self, item: String) -> String {
+                        item
+                    }
+                }
+            },
+        );
+        let file = syn::parse2::<syn::File>(expanded).expect("expansion parses");
+        expect![[r#"
+            impl Shop {
+                #[allow(clippy::needless_pass_by_value)]
+                async fn sell(&self, item: String) -> String {
+                    item
+                }
+            }
+            const _: () = {
+                #[allow(non_camel_case_types)]
+                struct __activity_sell {}
+                impl ::activity_runtime::__private::Activity for __activity_sell {
+                    type Input = (String,);
+                    type Output = String;
+                    const NAME: &'static str = "shop_sell";
+                    const EXECUTION: ::activity_runtime::__private::Execution = ::activity_runtime::__private::Execution::Async;
+                    const FUNCTION: &'static str = ::core::concat!(
+                        ::core::module_path!(), "::", ::core::stringify!(Shop), "::",
+                        ::core::stringify!(sell)
+                    );
+                    const DYNAMIC: bool = false;
+                    const STATE: &'static [::activity_runtime::__private::StateRequirement] = &[
+                        ::activity_runtime::__private::StateRequirement::of::<Shop>(),
+                    ];
+                    #[allow(unused_mut, unused_variables)]
+                    fn start(
+                        __context: ::activity_runtime::__private::ActivityContext,
+                        mut __arguments: ::activity_runtime::__private::Arguments,
+                    ) -> ::core::result::Result<
+                        ::activity_runtime::__private::Invocation,
+                        ::activity_runtime::__private::ActivityError,
+                    > {
+                        {
+                            #[allow(unused_imports)]
+                            use ::activity_runtime::__private::{
+                                PlainValue as _, ResultBehindAlias as _,
+                            };
+                            ::activity_runtime::__private::require_plain_value(
+                                (&::activity_runtime::__private::Probe::<String>::new()).verdict(),
+                            );
+                        }
+                        let __instance = <::activity_runtime::__private::State<
+                            Shop,
+                        > as ::activity_runtime::__private::StateParameter>::from_context(
+                                &__context,
+                            )?
+                            .into_arc();
+                        let __parameter0 = __arguments.next::<String>("item")?;
+                        __arguments.finish()?;
+                        ::core::result::Result::Ok(
+                            ::activity_runtime::__private::Invocation::from_future(
+                                async move { <Shop>::sell(&*__instance, __parameter0).await },
+                                ::activity_runtime::__private::finish_value::<String>,
+                            ),
+                        )
+                    }
+                }
+                impl ::activity_runtime::__private::ActivityImpl for Shop {
+                    #[allow(clippy::vec_init_then_push)]
+                    fn definitions() -> ::std::vec::Vec<
+                        ::activity_runtime::__private::ActivityDefinition,
+                    > {
+                        let mut __definitions = ::std::vec::Vec::new();
+                        __definitions
+                            .push(
+                                ::activity_runtime::__private::ActivityDefinition::of::<
+                                    __activity_sell,
+                                >(),
+                            );
+                        __definitions
+                    }
+                }
+            };
+        "#]]
+        .assert_eq(&prettyplease::unparse(&file));
+    }
 }

@@ -107,12 +107,69 @@
 //! # }
 //! ```
 //!
+//! **Shared state.** A `State<T>` parameter (anywhere after the context) receives the value of
+//! type `T` given to the worker with `.state(value)`, as axum's `State` does; it is not a
+//! payload. A worker refuses to start when an activity's state is missing, naming the type.
+//! Code that is not handed a parameter asks with [`ActivityContext::state`].
+//!
+//! ```
+//! # use activity_runtime::{activity, State};
+//! struct Db { url: String }
+//!
+//! #[activity]
+//! async fn lookup(db: State<Db>, id: u64) -> String {
+//!     format!("{id} from {}", db.url)
+//! }
+//! ```
+//!
+//! **Methods.** Put [`#[activities]`](activities) on an `impl` block and `#[activity]` on each
+//! method that is an activity; methods take `&self` or `self: Arc<Self>` and are named by their
+//! bare method name. [`ActivitySet::from_instance`] runs them on one shared instance.
+//!
+//! ```
+//! # use activity_runtime::{activities, ActivitySet};
+//! struct Mailer { sender: String }
+//!
+//! #[activities]
+//! impl Mailer {
+//!     #[activity]
+//!     async fn send_welcome(&self, to: String) -> String {
+//!         format!("{} -> {to}", self.sender)
+//!     }
+//! }
+//!
+//! let set = ActivitySet::from_instance(Mailer { sender: "hello@example.com".into() });
+//! assert_eq!(set.names().collect::<Vec<_>>(), ["send_welcome"]);
+//! ```
+//!
+//! **Dynamic.** `#[activity(dynamic)]` on a function that takes the raw `Vec<Payload>` (after
+//! an optional context) runs every activity type that is not registered, like Python's
+//! `dynamic=True`; a worker has at most one.
+//!
+//! ```
+//! # use activity_runtime::{activity, ActivityContext, payload::Payload};
+//! #[activity(dynamic)]
+//! async fn any_other(ctx: ActivityContext, args: Vec<Payload>) -> String {
+//!     format!("{} got {} arguments", ctx.info().activity_type, args.len())
+//! }
+//! ```
+//!
+//! # Running activities
+//!
+//! [`testing::ActivityEnvironment`] runs activities in-process through the same dispatcher as a
+//! worker: blocking activities on a dedicated, bounded thread pool; at most
+//! `max_concurrent_activities` at once; a panic as a retryable failure; an async activity that
+//! blocks its thread for more than 100 ms in one poll reported once, with the fix; a
+//! [`codec::PayloadCodec`] on every payload path; results over 2 MiB refused as
+//! `PayloadTooLarge`.
+//!
 //! # Registration
 //!
 //! Beside each function, `#[activity]` generates a companion of the same name in the type
 //! namespace, implementing [`Activity`]. [`activity_set!`] gathers companions into an
 //! [`ActivitySet`] for a worker or a test environment, and [`all_activities`] returns every
-//! `#[activity]` linked into the binary.
+//! `#[activity]` linked into the binary. Two functions with one activity name are refused when
+//! the worker or environment is built, with both functions named.
 //!
 //! A dependency renamed in `Cargo.toml` is named with `#[activity(crate = "path")]`.
 //!
@@ -125,6 +182,11 @@
 //! | Signature | Why, and the fix |
 //! |---|---|
 //! | `fn f(&self)` | activities are free functions; put `#[activities]` on the `impl` block |
+//! | `&mut self`, `self`, `self: Box<Self>` in `#[activities]` | take `&self` or `self: Arc<Self>` |
+//! | `#[activities]` on a trait impl, a generic impl, or a block with no `#[activity]` | an inherent, concrete block with marked methods |
+//! | `#[activity(dynamic)] fn f(a: String, b: u32)` | take the raw arguments as one `Vec<Payload>` |
+//! | `#[activity(dynamic, name = "x")]` | a dynamic activity has no name of its own |
+//! | `db: State<T>` where `State` is your own type | import `activity_runtime::State` |
 //! | `fn f<T>(x: T)`, `fn f<'a>(..)` | the worker must know concrete, owned types to decode |
 //! | `fn f(x: impl Deserialize)` | name a concrete type |
 //! | `fn f(name: &str)` | take `String`: a decoded value has nothing to borrow from |

@@ -84,6 +84,12 @@ fn encode_result<T: ToPayload>(value: &T) -> Outcome {
 /// the rest; only a plain value's verdict is [`Accepted`].
 pub struct Probe<T>(std::marker::PhantomData<T>);
 
+impl<T> Default for Probe<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T> Probe<T> {
     /// A probe of the type `T`.
     pub const fn new() -> Self {

@@ -59,29 +59,49 @@ async fn a_hundred_blocked_blocking_activities_never_delay_an_async_one() {
     }
 }
 
-#[activity]
-fn count_concurrent(ms: u64) -> usize {
-    let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-    std::thread::sleep(Duration::from_millis(ms));
-    RUNNING.fetch_sub(1, Ordering::SeqCst);
-    now
+/// How many activities run at once, and the most that ever did.
+struct Gauge {
+    running: AtomicUsize,
+    peak: AtomicUsize,
 }
 
-static RUNNING: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+impl Gauge {
+    const fn new() -> Self {
+        Self {
+            running: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
+    }
+
+    fn enter(&self) -> usize {
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        now
+    }
+
+    fn exit(&self) {
+        self.running.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+static BLOCKING: Gauge = Gauge::new();
+static ASYNC: Gauge = Gauge::new();
+
+#[activity]
+fn count_concurrent(ms: u64) -> usize {
+    let now = BLOCKING.enter();
+    std::thread::sleep(Duration::from_millis(ms));
+    BLOCKING.exit();
+    now
+}
 
 #[activity]
 async fn count_concurrent_async(ms: u64) -> usize {
-    let now = ASYNC_RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
-    ASYNC_PEAK.fetch_max(now, Ordering::SeqCst);
+    let now = ASYNC.enter();
     tokio::time::sleep(Duration::from_millis(ms)).await;
-    ASYNC_RUNNING.fetch_sub(1, Ordering::SeqCst);
+    ASYNC.exit();
     now
 }
-
-static ASYNC_RUNNING: AtomicUsize = AtomicUsize::new(0);
-static ASYNC_PEAK: AtomicUsize = AtomicUsize::new(0);
 
 async fn run_many<A>(env: &Arc<ActivityEnvironment>, count: usize)
 where
@@ -107,7 +127,7 @@ async fn the_blocking_pool_is_bounded_by_its_size() {
             .unwrap(),
     );
     run_many::<count_concurrent>(&env, 12).await;
-    assert_eq!(PEAK.load(Ordering::SeqCst), 3);
+    assert_eq!(BLOCKING.peak.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,5 +139,5 @@ async fn no_more_activities_run_at_once_than_there_are_slots() {
             .unwrap(),
     );
     run_many::<count_concurrent_async>(&env, 16).await;
-    assert_eq!(ASYNC_PEAK.load(Ordering::SeqCst), 4);
+    assert_eq!(ASYNC.peak.load(Ordering::SeqCst), 4);
 }

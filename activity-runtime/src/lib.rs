@@ -281,7 +281,7 @@ pub mod __private {
         require_plain_value,
     };
     pub use crate::{Activity, ActivityContext, ActivityDefinition, ActivityError, Arguments};
-    pub use crate::{ActivityImpl, ActivitySet, DynamicArguments, Execution, Invocation};
+    pub use crate::{ActivityImpl, Execution, Invocation};
     pub use crate::{State, StateParameter, StateRequirement};
     pub use inventory;
 }

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::blocking::BlockingPool;
-use crate::codec::{Codec, PayloadCodec};
+use crate::codec::Codec;
 use crate::context::{ActivityInfo, Cancellation, ContextParts, HeartbeatSink};
 use crate::definition::ActivitySet;
 use crate::error::ActivityError;
@@ -50,11 +50,60 @@ impl Default for DispatchOptions {
     }
 }
 
-impl DispatchOptions {
-    pub(crate) fn set_codec(&mut self, codec: impl PayloadCodec + Send + Sync + 'static) {
-        self.codec = Codec::new(Arc::new(codec));
-    }
+/// The settings every builder that runs activities shares, on a builder with an `options:
+/// DispatchOptions` field: the worker's and the test environment's, so that a test runs the
+/// way production does.
+macro_rules! dispatch_builder_methods {
+    () => {
+        /// Provides a shared value of type `T` to activities that take `State<T>`.
+        pub fn state<T: Send + Sync + 'static>(self, value: T) -> Self {
+            self.shared_state(::std::sync::Arc::new(value))
+        }
+
+        /// Provides a value that is already shared, as `State<T>`; the caller keeps its handle.
+        pub fn shared_state<T: Send + Sync + 'static>(mut self, value: ::std::sync::Arc<T>) -> Self {
+            self.options.state.insert::<T>(value);
+            self
+        }
+
+        /// The payload codec (encryption, compression) applied to every payload that enters or
+        /// leaves the activities: arguments, results, heartbeat details, failure details.
+        pub fn codec(
+            mut self,
+            codec: impl $crate::codec::PayloadCodec + Send + Sync + 'static,
+        ) -> Self {
+            self.options.codec = $crate::codec::Codec::new(::std::sync::Arc::new(codec));
+            self
+        }
+
+        /// The most activities that run at once; more wait for a slot. Default 100.
+        pub fn max_concurrent_activities(mut self, slots: usize) -> Self {
+            self.options.max_concurrent_activities = slots;
+            self
+        }
+
+        /// The threads of the blocking pool, which runs plain-`fn` activities. Default 100.
+        pub fn blocking_threads(mut self, threads: usize) -> Self {
+            self.options.blocking_threads = threads;
+            self
+        }
+
+        /// The longest one poll of an async activity may hold its thread before the blocking
+        /// detector warns; `None` turns the detector off. Default 100 ms.
+        pub fn slow_poll_threshold(mut self, threshold: Option<::std::time::Duration>) -> Self {
+            self.options.slow_poll_threshold = threshold;
+            self
+        }
+
+        /// The payload size limits. Default 2 MiB, with a warning above 512 KiB.
+        pub fn payload_limits(mut self, limits: $crate::PayloadLimits) -> Self {
+            self.options.payload_limits = limits;
+            self
+        }
+    };
 }
+
+pub(crate) use dispatch_builder_methods;
 
 /// One task for the dispatcher, from Core or from a test environment.
 pub(crate) struct Task {

@@ -218,9 +218,13 @@
 
 mod arguments;
 mod blocking;
+pub mod client;
 pub mod codec;
+mod connection;
 pub mod context;
 mod definition;
+#[cfg(feature = "dev-server")]
+pub mod dev_server;
 mod dispatch;
 pub mod error;
 mod invocation;
@@ -232,6 +236,7 @@ mod registry;
 mod slow_poll;
 mod state;
 pub mod testing;
+mod worker;
 
 pub use activity_macros::{activities, activity};
 pub use arguments::{ArgumentList, Arguments, DynamicArguments};
@@ -239,12 +244,14 @@ pub use context::{ActivityContext, ActivityInfo, CancellationDetails, WorkflowIn
 pub use definition::{
     Activity, ActivityDefinition, ActivityImpl, ActivitySet, Execution, all_activities,
 };
+pub use connection::{Compression, ConnectionConfig, ConnectionConfigError};
 pub use dispatch::BuildError;
 pub use error::ActivityError;
 pub use invocation::{Invocation, Outcome};
 pub use limits::PayloadLimits;
 pub use registry::RegistryError;
 pub use state::{State, StateParameter, StateRequirement};
+pub use worker::{ShutdownHandle, Worker, WorkerBuilder, WorkerError};
 
 /// An [`ActivitySet`] of `#[activity]` functions, named by path.
 ///

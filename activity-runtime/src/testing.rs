@@ -4,16 +4,15 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use crate::arguments::ArgumentList;
-use crate::codec::{Codec, PayloadCodec};
+use crate::codec::Codec;
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink};
 use crate::definition::{Activity, ActivitySet};
 use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
 use crate::error::ActivityError;
 use crate::invocation::{Outcome, panicked};
-use crate::limits::PayloadLimits;
 use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
 
 /// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
@@ -210,16 +209,7 @@ impl std::fmt::Debug for ActivityEnvironment {
 }
 
 impl ActivityEnvironmentBuilder {
-    /// Provides a shared value of type `T` to activities that take `State<T>`.
-    pub fn state<T: Send + Sync + 'static>(self, value: T) -> Self {
-        self.shared_state(Arc::new(value))
-    }
-
-    /// Provides a value that is already shared, as `State<T>`; the caller keeps its handle.
-    pub fn shared_state<T: Send + Sync + 'static>(mut self, value: Arc<T>) -> Self {
-        self.options.state.insert::<T>(value);
-        self
-    }
+    crate::dispatch::dispatch_builder_methods!();
 
     /// The info of every run; the activity type is set per run. The default is a first attempt
     /// of a standalone activity with id `test` on task queue `test`.
@@ -244,37 +234,6 @@ impl ActivityEnvironmentBuilder {
     /// Called with each heartbeat's details as it is recorded (Python's `on_heartbeat`).
     pub fn on_heartbeat(mut self, callback: impl Fn(Vec<Payload>) + Send + Sync + 'static) -> Self {
         self.on_heartbeat = Some(Arc::new(callback));
-        self
-    }
-
-    /// The payload codec applied to everything that enters and leaves the activities.
-    pub fn codec(mut self, codec: impl PayloadCodec + Send + Sync + 'static) -> Self {
-        self.options.set_codec(codec);
-        self
-    }
-
-    /// The most activities that run at once; more wait for a slot. Default 100.
-    pub fn max_concurrent_activities(mut self, slots: usize) -> Self {
-        self.options.max_concurrent_activities = slots;
-        self
-    }
-
-    /// The threads of the blocking pool, which runs plain-`fn` activities. Default 100.
-    pub fn blocking_threads(mut self, threads: usize) -> Self {
-        self.options.blocking_threads = threads;
-        self
-    }
-
-    /// The longest one poll of an async activity may hold its thread before the blocking
-    /// detector warns; `None` turns the detector off. Default 100 ms.
-    pub fn slow_poll_threshold(mut self, threshold: Option<Duration>) -> Self {
-        self.options.slow_poll_threshold = threshold;
-        self
-    }
-
-    /// The payload size limits. Default 2 MiB, with a warning above 512 KiB.
-    pub fn payload_limits(mut self, limits: PayloadLimits) -> Self {
-        self.options.payload_limits = limits;
         self
     }
 

@@ -1,0 +1,107 @@
+//! Calling activities from Rust as standalone activities, with the same typed arguments and
+//! payloads as the worker: Python's `client.execute_activity`, for examples, tests and services
+//! that start activities without a workflow.
+
+use temporalio_client::errors::{ActivityResultError, StartActivityError};
+use temporalio_client::{ActivityStartOptions, Client, ClientOptions};
+use temporalio_common::UntypedActivity;
+use temporalio_common::data_converters::RawValue;
+
+use crate::arguments::ArgumentList;
+use crate::connection::ConnectionConfig;
+use crate::definition::Activity;
+use crate::payload::{FromPayload, PayloadError};
+
+/// Why a standalone activity did not produce a result.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecuteError {
+    /// The client could not connect.
+    #[error("could not connect to the Temporal server at {target}: {reason}")]
+    Connect {
+        /// The server's address.
+        target: String,
+        /// What the client said.
+        reason: String,
+    },
+    /// An argument could not be encoded, or the result not decoded.
+    #[error(transparent)]
+    Payload(#[from] PayloadError),
+    /// The server refused to start the activity.
+    #[error(transparent)]
+    Start(#[from] StartActivityError),
+    /// The activity failed, timed out or was cancelled.
+    #[error(transparent)]
+    Result(#[from] ActivityResultError),
+    /// The activity completed without a result payload.
+    #[error("activity `{0}` completed without a result")]
+    NoResult(&'static str),
+}
+
+impl ConnectionConfig {
+    /// A `temporalio-client` client for this server and namespace.
+    ///
+    /// # Errors
+    /// When the server cannot be reached.
+    pub async fn client(&self) -> Result<Client, ExecuteError> {
+        let options = self.resolved_options("activity-runtime-client");
+        let target = options.target.to_string();
+        let connect_error = |reason: String| ExecuteError::Connect {
+            target: target.clone(),
+            reason,
+        };
+        let connection = temporalio_client::Connection::connect(options)
+            .await
+            .map_err(|error| connect_error(error.to_string()))?;
+        Client::new(connection, ClientOptions::new(self.namespace.clone()).build())
+            .map_err(|error| connect_error(error.to_string()))
+    }
+}
+
+/// Starts activity `A` as a standalone activity with `input`, its arguments as a tuple, and
+/// waits for its typed result.
+///
+/// # Errors
+/// When an argument does not encode, the server refuses the start, the activity fails, or its
+/// result does not decode as `A::Output`.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use activity_runtime::{ConnectionConfig, activity, client::execute_activity};
+/// use temporalio_client::ActivityStartOptions;
+/// use temporalio_common::ActivityCloseTimeouts;
+///
+/// #[activity]
+/// async fn greet(name: String) -> String {
+///     format!("Hello, {name}!")
+/// }
+///
+/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = ConnectionConfig::new("127.0.0.1:7233")?.client().await?;
+/// let options = ActivityStartOptions::new(
+///     "greetings",
+///     "greet-1",
+///     ActivityCloseTimeouts::StartToClose(Duration::from_secs(10)),
+/// )
+/// .build();
+/// let greeting = execute_activity::<greet>(&client, ("World".to_string(),), options).await?;
+/// # Ok(()) }
+/// ```
+pub async fn execute_activity<A>(
+    client: &Client,
+    input: A::Input,
+    options: ActivityStartOptions,
+) -> Result<A::Output, ExecuteError>
+where
+    A: Activity,
+    A::Input: ArgumentList,
+    A::Output: FromPayload,
+{
+    let arguments = RawValue::new(input.into_payloads()?);
+    let handle = client
+        .start_activity(UntypedActivity::new(A::NAME), arguments, options)
+        .await?;
+    let result = handle.result().await?;
+    let payload = result.payloads.first().ok_or(ExecuteError::NoResult(A::NAME))?;
+    Ok(A::Output::from_payload(payload)?)
+}

@@ -1,0 +1,102 @@
+//! The seed's activity, served by a worker and executed once.
+//!
+//! `cargo run --example hello` starts a local Temporal dev server (the Temporal CLI from
+//! `TEMPORAL_CLI`, `PATH` or the project's `.venv`, downloaded when none is found), runs a
+//! worker, executes `your_activity` as a standalone activity, prints `Hello, World!`, and shuts
+//! everything down. `--keep-running` leaves the server and its Web UI up to look at the
+//! activity's history.
+//!
+//! With `TEMPORAL_ADDRESS` set, it serves that server instead, on the task queue named by
+//! `TEMPORAL_TASK_QUEUE` (default `hello-activities`), until Ctrl-C:
+//!
+//! ```sh
+//! temporal activity execute --type your_activity --task-queue hello-activities \
+//!     --activity-id hello-1 --start-to-close-timeout 10s \
+//!     --input '{"greeting":"Hello","name":"World"}'
+//! ```
+
+use std::time::Duration;
+
+use activity_runtime::client::execute_activity;
+use activity_runtime::dev_server::{DevServer, DevServerOptions};
+use activity_runtime::{ConnectionConfig, Worker, activity, activity_set};
+use serde::{Deserialize, Serialize};
+use temporalio_client::ActivityStartOptions;
+use temporalio_common::ActivityCloseTimeouts;
+
+#[derive(Serialize, Deserialize)]
+pub struct YourParams {
+    pub greeting: String,
+    pub name: String,
+}
+
+#[activity(name = "your_activity")]
+pub async fn your_activity(input: YourParams) -> String {
+    format!("{}, {}!", input.greeting, input.name)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let task_queue =
+        std::env::var("TEMPORAL_TASK_QUEUE").unwrap_or_else(|_| "hello-activities".to_string());
+    if std::env::var_os("TEMPORAL_ADDRESS").is_some() {
+        return serve(task_queue).await;
+    }
+    let keep_running = std::env::args().any(|arg| arg == "--keep-running");
+
+    let server = DevServer::start_with(DevServerOptions {
+        ui: keep_running,
+        ..DevServerOptions::default()
+    })
+    .await?;
+    let worker = Worker::builder(&task_queue, activity_set![your_activity])
+        .connection(server.connection())
+        .build()
+        .await?;
+    let shutdown = worker.shutdown_handle();
+    let serving = tokio::spawn(worker.run());
+
+    let client = server.connection().client().await?;
+    let options = ActivityStartOptions::new(
+        task_queue,
+        format!("hello-{}", std::process::id()),
+        ActivityCloseTimeouts::StartToClose(Duration::from_secs(10)),
+    )
+    .build();
+    let input = YourParams {
+        greeting: "Hello".into(),
+        name: "World".into(),
+    };
+    let greeting = execute_activity::<your_activity>(&client, (input,), options).await?;
+    println!("{greeting}");
+
+    shutdown.shutdown();
+    serving.await??;
+    if keep_running {
+        println!(
+            "The dev server is still up: gRPC at {}, Web UI at {}. Press Ctrl-C to stop it.",
+            server.address(),
+            server.ui_url().unwrap_or("(none)")
+        );
+        tokio::signal::ctrl_c().await?;
+    }
+    server.shutdown().await;
+    Ok(())
+}
+
+/// Serves the server that `TEMPORAL_ADDRESS` (and the rest of Temporal's environment) names.
+async fn serve(task_queue: String) -> Result<(), Box<dyn std::error::Error>> {
+    let connection = ConnectionConfig::from_env()?;
+    println!(
+        "Serving `your_activity` on task queue `{task_queue}` at {} (namespace `{}`); Ctrl-C stops.",
+        connection.target(),
+        connection.namespace_name()
+    );
+    Worker::builder(task_queue, activity_set![your_activity])
+        .connection(connection)
+        .build()
+        .await?
+        .run_until_signal()
+        .await?;
+    Ok(())
+}

@@ -53,8 +53,11 @@ impl ConnectionConfig {
         let connection = temporalio_client::Connection::connect(options)
             .await
             .map_err(|error| connect_error(error.to_string()))?;
-        Client::new(connection, ClientOptions::new(self.namespace.clone()).build())
-            .map_err(|error| connect_error(error.to_string()))
+        Client::new(
+            connection,
+            ClientOptions::new(self.namespace.clone()).build(),
+        )
+        .map_err(|error| connect_error(error.to_string()))
     }
 }
 
@@ -102,6 +105,9 @@ where
         .start_activity(UntypedActivity::new(A::NAME), arguments, options)
         .await?;
     let result = handle.result().await?;
-    let payload = result.payloads.first().ok_or(ExecuteError::NoResult(A::NAME))?;
+    let payload = result
+        .payloads
+        .first()
+        .ok_or(ExecuteError::NoResult(A::NAME))?;
     Ok(A::Output::from_payload(payload)?)
 }

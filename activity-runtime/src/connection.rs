@@ -51,7 +51,9 @@ pub enum Compression {
 #[non_exhaustive]
 pub enum ConnectionConfigError {
     /// The address is not `host:port` or a URL.
-    #[error("`{address}` is not a Temporal server address; expected `host:port`, such as `127.0.0.1:7233`, or a URL: {reason}")]
+    #[error(
+        "`{address}` is not a Temporal server address; expected `host:port`, such as `127.0.0.1:7233`, or a URL: {reason}"
+    )]
     InvalidAddress {
         /// What was given.
         address: String,
@@ -70,7 +72,10 @@ impl ConnectionConfig {
     /// When the address does not parse.
     pub fn new(address: &str) -> Result<Self, ConnectionConfigError> {
         let url = parse_address(address, false)?;
-        Ok(Self::from_options(ConnectionOptions::new(url).build(), "default".to_string()))
+        Ok(Self::from_options(
+            ConnectionOptions::new(url).build(),
+            "default".to_string(),
+        ))
     }
 
     /// The connection that Temporal's tools would make from this environment: the
@@ -81,8 +86,9 @@ impl ConnectionConfig {
     /// # Errors
     /// When a setting is malformed, or a TLS file cannot be read.
     pub fn from_env() -> Result<Self, ConnectionConfigError> {
-        let (options, client) = ClientOptions::load_from_config(LoadClientConfigProfileOptions::default())
-            .map_err(|error| ConnectionConfigError::Environment(error.to_string()))?;
+        let (options, client) =
+            ClientOptions::load_from_config(LoadClientConfigProfileOptions::default())
+                .map_err(|error| ConnectionConfigError::Environment(error.to_string()))?;
         Ok(Self::from_options(options, client.namespace))
     }
 
@@ -159,7 +165,10 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("target", &self.options.target.as_str())
             .field("namespace", &self.namespace)
             .field("tls", &self.options.tls_options.is_some())
-            .field("api_key", &self.options.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "api_key",
+                &self.options.api_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("compression", &self.compression)
             .finish()
     }
@@ -177,7 +186,8 @@ fn parse_address(address: &str, tls: bool) -> Result<Url, ConnectionConfigError>
         return Ok(url);
     }
     let scheme = if tls { "https" } else { "http" };
-    let url = Url::parse(&format!("{scheme}://{address}")).map_err(|error| invalid(error.to_string()))?;
+    let url =
+        Url::parse(&format!("{scheme}://{address}")).map_err(|error| invalid(error.to_string()))?;
     if url.port().is_none() {
         return Err(invalid("no port".to_string()));
     }
@@ -192,7 +202,8 @@ fn is_local(target: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
         Some(url::Host::Ipv6(ip)) => {
             let ip = IpAddr::V6(ip);
-            ip.is_loopback() || matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xfe00) == 0xfc00)
+            ip.is_loopback()
+                || matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xfe00) == 0xfc00)
         }
         None => false,
     }
@@ -204,21 +215,38 @@ mod tests {
 
     #[test]
     fn addresses_take_host_port_or_a_url() {
-        assert_eq!(ConnectionConfig::new("127.0.0.1:7233").unwrap().target(), "http://127.0.0.1:7233/");
         assert_eq!(
-            ConnectionConfig::new("https://acme.tmprl.cloud:7233").unwrap().target(),
+            ConnectionConfig::new("127.0.0.1:7233").unwrap().target(),
+            "http://127.0.0.1:7233/"
+        );
+        assert_eq!(
+            ConnectionConfig::new("https://acme.tmprl.cloud:7233")
+                .unwrap()
+                .target(),
             "https://acme.tmprl.cloud:7233/"
         );
-        let error = ConnectionConfig::new("just-a-host").unwrap_err().to_string();
+        let error = ConnectionConfig::new("just-a-host")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("expected `host:port`"), "{error}");
     }
 
     #[test]
     fn auto_compression_is_off_only_for_local_and_private_servers() {
         let resolved = |address: &str| {
-            ConnectionConfig::new(address).unwrap().resolved_options("me").grpc_compression
+            ConnectionConfig::new(address)
+                .unwrap()
+                .resolved_options("me")
+                .grpc_compression
         };
-        for local in ["127.0.0.1:7233", "localhost:7233", "10.0.0.5:7233", "192.168.1.9:7233", "[::1]:7233", "[fd00::1]:7233"] {
+        for local in [
+            "127.0.0.1:7233",
+            "localhost:7233",
+            "10.0.0.5:7233",
+            "192.168.1.9:7233",
+            "[::1]:7233",
+            "[fd00::1]:7233",
+        ] {
             assert_eq!(resolved(local), GrpcCompression::None, "{local}");
         }
         for remote in ["acme.tmprl.cloud:7233", "8.8.8.8:7233"] {
@@ -228,7 +256,9 @@ mod tests {
 
     #[test]
     fn an_api_key_implies_tls_and_is_not_printed() {
-        let config = ConnectionConfig::new("acme.tmprl.cloud:7233").unwrap().api_key("secret");
+        let config = ConnectionConfig::new("acme.tmprl.cloud:7233")
+            .unwrap()
+            .api_key("secret");
         assert_eq!(config.target(), "https://acme.tmprl.cloud:7233/");
         assert!(config.options.tls_options.is_some());
         assert!(!format!("{config:?}").contains("secret"));

@@ -61,7 +61,10 @@ macro_rules! dispatch_builder_methods {
         }
 
         /// Provides a value that is already shared, as `State<T>`; the caller keeps its handle.
-        pub fn shared_state<T: Send + Sync + 'static>(mut self, value: ::std::sync::Arc<T>) -> Self {
+        pub fn shared_state<T: Send + Sync + 'static>(
+            mut self,
+            value: ::std::sync::Arc<T>,
+        ) -> Self {
             self.options.state.insert::<T>(value);
             self
         }

@@ -240,11 +240,11 @@ mod worker;
 
 pub use activity_macros::{activities, activity};
 pub use arguments::{ArgumentList, Arguments, DynamicArguments};
+pub use connection::{Compression, ConnectionConfig, ConnectionConfigError};
 pub use context::{ActivityContext, ActivityInfo, CancellationDetails, WorkflowInfo};
 pub use definition::{
     Activity, ActivityDefinition, ActivityImpl, ActivitySet, Execution, all_activities,
 };
-pub use connection::{Compression, ConnectionConfig, ConnectionConfigError};
 pub use dispatch::BuildError;
 pub use error::ActivityError;
 pub use invocation::{Invocation, Outcome};

@@ -224,7 +224,9 @@ impl Worker {
                         result: Some(result),
                     };
                     if let Err(error) = core.complete_activity_task(completion).await {
-                        tracing::error!("an activity's completion was refused by Temporal Core: {error}");
+                        tracing::error!(
+                            "an activity's completion was refused by Temporal Core: {error}"
+                        );
                     }
                 });
             }
@@ -337,7 +339,8 @@ impl WorkerBuilder {
             .graceful_shutdown_period(self.graceful_shutdown_period)
             .build()
             .map_err(start_error)?;
-        let core = init_worker(&runtime, config, client).map_err(|error| start_error(error.to_string()))?;
+        let core = init_worker(&runtime, config, client)
+            .map_err(|error| start_error(error.to_string()))?;
         core.validate()
             .await
             .map_err(|error| start_error(error.to_string()))?;
@@ -376,18 +379,30 @@ fn info_from(start: &Start, task_queue: &str, namespace: &str) -> ActivityInfo {
         } else {
             start.workflow_namespace.clone()
         },
-        scheduled_time: start.scheduled_time.as_ref().map(|t| time(t.seconds, t.nanos)),
-        started_time: start.started_time.as_ref().map(|t| time(t.seconds, t.nanos)),
+        scheduled_time: start
+            .scheduled_time
+            .as_ref()
+            .map(|t| time(t.seconds, t.nanos)),
+        started_time: start
+            .started_time
+            .as_ref()
+            .map(|t| time(t.seconds, t.nanos)),
         current_attempt_scheduled_time: start
             .current_attempt_scheduled_time
             .as_ref()
             .map(|t| time(t.seconds, t.nanos)),
-        start_to_close_timeout: start.start_to_close_timeout.as_ref().map(|d| duration(d.seconds, d.nanos)),
+        start_to_close_timeout: start
+            .start_to_close_timeout
+            .as_ref()
+            .map(|d| duration(d.seconds, d.nanos)),
         schedule_to_close_timeout: start
             .schedule_to_close_timeout
             .as_ref()
             .map(|d| duration(d.seconds, d.nanos)),
-        heartbeat_timeout: start.heartbeat_timeout.as_ref().map(|d| duration(d.seconds, d.nanos)),
+        heartbeat_timeout: start
+            .heartbeat_timeout
+            .as_ref()
+            .map(|d| duration(d.seconds, d.nanos)),
         ..ActivityInfo::new(start.activity_type.clone())
     }
 }
@@ -429,7 +444,10 @@ async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
             (Ok(mut interrupt), Ok(mut terminate)) => {
                 tokio::select! {
                     _ = interrupt.recv() => {}

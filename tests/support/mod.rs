@@ -1,5 +1,6 @@
-//! Helpers shared by the behaviour tests.
+//! Helpers shared by the behaviour and end-to-end tests.
 
 #![allow(dead_code)]
 
 pub mod logs;
+pub mod server;

@@ -1,0 +1,88 @@
+//! The Temporal CLI, a real foreign client, executes our activities as standalone activities
+//! on a real dev server.
+
+mod support;
+
+use std::process::Command;
+
+use activity_runtime::{activity, activity_set};
+use serde::{Deserialize, Serialize};
+use support::server;
+
+#[derive(Serialize, Deserialize)]
+pub struct YourParams {
+    pub greeting: String,
+    pub name: String,
+}
+
+#[activity(name = "your_activity")]
+pub async fn your_activity(input: YourParams) -> String {
+    format!("{}, {}!", input.greeting, input.name)
+}
+
+#[activity]
+fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
+    prices.iter().sum::<u64>() * (100 - discount_percent) / 100
+}
+
+/// Runs `temporal activity execute` and returns what it printed.
+fn execute(task_queue: &str, activity_type: &str, inputs: &[&str]) -> String {
+    let mut command = Command::new(server::cli());
+    command.args([
+        "activity",
+        "execute",
+        "--address",
+        server::address(),
+        "--type",
+        activity_type,
+        "--task-queue",
+        task_queue,
+        "--activity-id",
+        &server::task_queue(activity_type),
+        "--start-to-close-timeout",
+        "10s",
+    ]);
+    for input in inputs {
+        command.args(["--input", input]);
+    }
+    let output = command.output().expect("the Temporal CLI runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "temporal activity execute failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_executes_the_seed_activity_by_its_given_name() {
+    let queue = server::task_queue("cli-seed");
+    let worker = server::start_worker(&queue, activity_set![your_activity]).await;
+    let queue_for_cli = queue.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        execute(
+            &queue_for_cli,
+            "your_activity",
+            &[r#"{"greeting":"Hello","name":"World"}"#],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(output.contains(r#""Hello, World!""#), "{output}");
+    worker.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_executes_a_default_named_blocking_activity_with_two_arguments() {
+    let queue = server::task_queue("cli-total");
+    let worker = server::start_worker(&queue, activity_set![compute_total]).await;
+    let queue_for_cli = queue.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        execute(&queue_for_cli, "compute_total", &["[100, 300]", "10"])
+    })
+    .await
+    .unwrap();
+    assert!(output.contains("360"), "{output}");
+    worker.stop().await;
+}

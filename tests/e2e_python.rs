@@ -1,0 +1,156 @@
+//! The Python SDK (`temporalio` from PyPI) as a real client of our activities on a real dev
+//! server: a Python workflow calls them by name, and `client.execute_activity` runs them as
+//! standalone activities. Arguments of every kind, errors, and heartbeat details arrive in
+//! Python as a Python activity's would.
+
+mod support;
+
+use std::process::Command;
+
+use activity_runtime::payload::ByteBuf;
+use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use support::server;
+
+#[derive(Serialize, Deserialize)]
+struct Address {
+    street: String,
+    city: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Customer {
+    name: String,
+    tags: Vec<String>,
+    address: Address,
+    nickname: Option<String>,
+}
+
+#[activity]
+async fn greet_many(greeting: String, names: Vec<String>, punctuation: Option<String>) -> String {
+    let punctuation = punctuation.unwrap_or_else(|| "!".into());
+    names
+        .iter()
+        .map(|name| format!("{greeting}, {name}{punctuation}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[activity]
+fn reverse_bytes(data: ByteBuf) -> ByteBuf {
+    let mut data = data.into_vec();
+    data.reverse();
+    ByteBuf::from(data)
+}
+
+#[activity]
+async fn rename_customer(mut customer: Customer, nickname: String) -> Customer {
+    customer.nickname = Some(nickname);
+    customer.tags.push("renamed".into());
+    customer
+}
+
+#[activity]
+async fn shout(text: String) -> String {
+    text.to_uppercase()
+}
+
+#[activity]
+fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
+    prices.iter().sum::<u64>() * (100 - discount_percent) / 100
+}
+
+#[activity]
+async fn decline_payment(code: u32) -> Result<(), ActivityError> {
+    Err(
+        ActivityError::new(format!("card declined with code {code}"))
+            .with_type("PaymentDeclined")
+            .non_retryable()
+            .with_details(&json!({ "code": code, "retry": false }))?,
+    )
+}
+
+/// Heartbeats its progress, fails the first attempt, and resumes from the last details.
+#[activity]
+fn resume_from_heartbeat(ctx: ActivityContext, to: u64) -> Result<u64, ActivityError> {
+    if let Some(done) = ctx.last_heartbeat_details::<u64>()? {
+        return Ok(done);
+    }
+    for done in 1..=to {
+        ctx.heartbeat(&done);
+    }
+    Err(ActivityError::new(
+        "the first attempt fails after heartbeating",
+    ))
+}
+
+fn expected() -> serde_json::Value {
+    json!({
+        "greet": "Hi, Ann! Hi, Bo!",
+        "greet_two_args": "Hi, Ann!",
+        "bytes": [255, 1, 0],
+        "customer": {
+            "name": "Zoë",
+            "tags": ["vip", "renamed"],
+            "address": {"street": "1 Rue d'Été", "city": "Paris"},
+            "nickname": "Zoé",
+        },
+        "unicode": "HÉLLO ✓ 日本 🎉",
+        "total": 360,
+        "error": {
+            "class": "ApplicationError",
+            "type": "PaymentDeclined",
+            "message": "card declined with code 51",
+            "non_retryable": true,
+            "details": [{"code": 51, "retry": false}],
+        },
+        "resumed": 3,
+    })
+}
+
+async fn python_calls(mode: &'static str) -> serde_json::Value {
+    let queue = server::task_queue(&format!("python-{mode}"));
+    let worker = server::start_worker(
+        &queue,
+        activity_set![
+            greet_many,
+            reverse_bytes,
+            rename_customer,
+            shout,
+            compute_total,
+            decline_payment,
+            resume_from_heartbeat
+        ],
+    )
+    .await;
+    let script = server::project_root().join("tests/python/call_rust_activities.py");
+    let queue_for_python = queue.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(server::python())
+            .arg(script)
+            .args([server::address(), &queue_for_python, mode])
+            .output()
+            .expect("the project's Python runs; scripts/setup installs it")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the Python client failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    worker.stop().await;
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|error| panic!("{error}: {stdout}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_workflow_calls_rust_activities_by_name() {
+    assert_eq!(python_calls("workflow").await, expected());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_executes_rust_activities_as_standalone_activities() {
+    assert_eq!(python_calls("standalone").await, expected());
+}

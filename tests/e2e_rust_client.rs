@@ -1,0 +1,147 @@
+//! Rust callers through `temporalio-client`'s `start_activity`, on a real dev server: typed
+//! through `client::execute_activity`, and untyped by name. Failures arrive as the client's
+//! application failures with our type, and an unknown type is a retryable `NotFoundError` that
+//! lists the registered names while the worker keeps serving.
+
+mod support;
+
+use std::time::Duration;
+
+use activity_runtime::client::{ExecuteError, execute_activity};
+use activity_runtime::payload;
+use activity_runtime::{ActivityError, activity, activity_set};
+use serde::{Deserialize, Serialize};
+use support::server;
+use temporalio_client::ActivityStartOptions;
+use temporalio_client::errors::ActivityResultError;
+use temporalio_common::data_converters::RawValue;
+use temporalio_common::error::IncomingError;
+use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, UntypedActivity};
+
+#[derive(Serialize, Deserialize)]
+pub struct YourParams {
+    pub greeting: String,
+    pub name: String,
+}
+
+#[activity(name = "your_activity")]
+pub async fn your_activity(input: YourParams) -> String {
+    format!("{}, {}!", input.greeting, input.name)
+}
+
+#[activity]
+fn refuse(reason: String) -> Result<(), ActivityError> {
+    Err(ActivityError::new(reason)
+        .with_type("Refused")
+        .non_retryable())
+}
+
+fn options(task_queue: &str, id: &str) -> ActivityStartOptions {
+    ActivityStartOptions::new(
+        task_queue.to_string(),
+        server::task_queue(id),
+        ActivityCloseTimeouts::StartToClose(Duration::from_secs(10)),
+    )
+    .retry_policy(RetryPolicy::builder().maximum_attempts(1).build())
+    .build()
+}
+
+fn application_failure(error: ExecuteError) -> (String, bool, String) {
+    match error {
+        ExecuteError::Result(ActivityResultError::ActivityFailed(IncomingError::Application(
+            failure,
+        ))) => (
+            failure.type_name().unwrap_or_default().to_string(),
+            failure.is_non_retryable(),
+            failure.source_error().to_string(),
+        ),
+        other => panic!("expected an application failure, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_rust_caller_runs_the_seed_activity() {
+    let queue = server::task_queue("rust-typed");
+    let worker = server::start_worker(&queue, activity_set![your_activity, refuse]).await;
+    let client = server::connection().client().await.unwrap();
+    let input = YourParams {
+        greeting: "Hello".into(),
+        name: "World".into(),
+    };
+    let greeting = execute_activity::<your_activity>(&client, (input,), options(&queue, "seed"))
+        .await
+        .unwrap();
+    assert_eq!(greeting, "Hello, World!");
+
+    let error = execute_activity::<refuse>(&client, ("no".into(),), options(&queue, "refuse"))
+        .await
+        .unwrap_err();
+    let (error_type, non_retryable, message) = application_failure(error);
+    assert_eq!((error_type.as_str(), non_retryable), ("Refused", true));
+    assert!(message.contains("no"), "{message}");
+    worker.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untyped_caller_by_name_gets_the_same_payloads() {
+    let queue = server::task_queue("rust-untyped");
+    let worker = server::start_worker(&queue, activity_set![your_activity]).await;
+    let client = server::connection().client().await.unwrap();
+    let input = RawValue::new(vec![
+        payload::encode(&serde_json::json!({"greeting": "Hej", "name": "Världen"})).unwrap(),
+    ]);
+    let handle = client
+        .start_activity(
+            UntypedActivity::new("your_activity"),
+            input,
+            options(&queue, "untyped"),
+        )
+        .await
+        .unwrap();
+    let result = handle.result().await.unwrap();
+    assert_eq!(
+        payload::decode::<String>(&result.payloads[0]).unwrap(),
+        "Hej, Världen!"
+    );
+    worker.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_serving() {
+    let queue = server::task_queue("rust-unknown");
+    let worker = server::start_worker(&queue, activity_set![your_activity, refuse]).await;
+    let client = server::connection().client().await.unwrap();
+    let handle = client
+        .start_activity(
+            UntypedActivity::new("no_such_activity"),
+            RawValue::new(vec![]),
+            options(&queue, "unknown"),
+        )
+        .await
+        .unwrap();
+    let error = handle
+        .result()
+        .await
+        .map(|_| ())
+        .map_err(ExecuteError::from)
+        .unwrap_err();
+    let (error_type, non_retryable, message) = application_failure(error);
+    assert_eq!(
+        (error_type.as_str(), non_retryable),
+        ("NotFoundError", false)
+    );
+    assert_eq!(
+        message,
+        "activity type `no_such_activity` is not registered on this worker; registered: `refuse`, `your_activity`"
+    );
+
+    let input = YourParams {
+        greeting: "Still".into(),
+        name: "here".into(),
+    };
+    let greeting = execute_activity::<your_activity>(&client, (input,), options(&queue, "after"))
+        .await
+        .unwrap();
+    assert_eq!(greeting, "Still, here!");
+    worker.stop().await;
+}

@@ -1,0 +1,141 @@
+//! One Temporal dev server per test binary, on a free loopback port, started on first use and
+//! killed when the binary exits; and a worker per test, on the test's own task queue.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use activity_runtime::dev_server::DevServer;
+use activity_runtime::{ActivitySet, ConnectionConfig, ShutdownHandle, Worker, WorkerBuilder};
+
+struct Shared {
+    address: String,
+}
+
+static SERVER: OnceLock<Shared> = OnceLock::new();
+static SERVER_PID: AtomicU32 = AtomicU32::new(0);
+
+/// The binary's dev server, started on the first call.
+fn shared() -> &'static Shared {
+    SERVER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        // The server's process handle lives on a runtime of its own, for the whole binary,
+        // because each `#[tokio::test]` has a runtime that ends with the test.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the dev server");
+            runtime.block_on(async move {
+                let server = DevServer::start().await;
+                let server = match server {
+                    Ok(server) => server,
+                    Err(error) => {
+                        let _ = sender.send(Err(error.to_string()));
+                        return;
+                    }
+                };
+                let _ = sender.send(Ok((server.address().to_string(), server.process_id())));
+                std::future::pending::<()>().await;
+                drop(server);
+            });
+        });
+        let (address, pid) = receiver
+            .recv()
+            .expect("the dev server thread answers")
+            .unwrap_or_else(|error| {
+                panic!("{error}; run the tests with scripts/test, which installs the Temporal CLI")
+            });
+        if let Some(pid) = pid {
+            SERVER_PID.store(pid, Ordering::SeqCst);
+            // Statics are never dropped, so the server is killed when the process exits.
+            unsafe { libc::atexit(kill_server) };
+        }
+        Shared { address }
+    })
+}
+
+extern "C" fn kill_server() {
+    let pid = SERVER_PID.load(Ordering::SeqCst);
+    if pid != 0 {
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+    }
+}
+
+/// The dev server's `host:port`.
+pub fn address() -> &'static str {
+    &shared().address
+}
+
+/// A connection to the dev server.
+pub fn connection() -> ConnectionConfig {
+    ConnectionConfig::new(address()).expect("the dev server's address parses")
+}
+
+/// A task queue no other test uses.
+pub fn task_queue(test: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{test}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A worker running in the background until dropped.
+pub struct RunningWorker {
+    handle: ShutdownHandle,
+    task: Option<tokio::task::JoinHandle<Result<(), activity_runtime::WorkerError>>>,
+}
+
+impl RunningWorker {
+    /// Shuts the worker down and waits until it has stopped.
+    pub async fn stop(mut self) {
+        self.handle.shutdown();
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("the worker task")
+                .expect("the worker stops cleanly");
+        }
+    }
+}
+
+impl Drop for RunningWorker {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+    }
+}
+
+/// Starts a worker for `set` on `task_queue`, connected to the dev server.
+pub async fn start_worker(task_queue: &str, set: ActivitySet) -> RunningWorker {
+    start_worker_with(Worker::builder(task_queue, set)).await
+}
+
+/// Starts the worker that `builder` describes, connected to the dev server.
+pub async fn start_worker_with(builder: WorkerBuilder) -> RunningWorker {
+    let worker = builder
+        .connection(connection())
+        .build()
+        .await
+        .expect("the worker starts");
+    RunningWorker {
+        handle: worker.shutdown_handle(),
+        task: Some(tokio::spawn(worker.run())),
+    }
+}
+
+/// The project's root, where `scripts/setup` puts `.venv`.
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Temporal CLI the dev server runs from.
+pub fn cli() -> PathBuf {
+    activity_runtime::dev_server::find_cli()
+        .expect("run the tests with scripts/test, which installs the Temporal CLI")
+}
+
+/// The project's Python, with the pinned `temporalio`.
+pub fn python() -> PathBuf {
+    project_root().join(".venv/bin/python")
+}

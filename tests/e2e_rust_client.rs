@@ -47,10 +47,11 @@ fn options(task_queue: &str, id: &str) -> ActivityStartOptions {
 }
 
 fn application_failure(error: ExecuteError) -> (String, bool, String) {
-    match error {
-        ExecuteError::Result(ActivityResultError::ActivityFailed(IncomingError::Application(
-            failure,
-        ))) => (
+    let ExecuteError::Result(error) = error else {
+        panic!("expected an activity result error, got {error:?}");
+    };
+    match *error {
+        ActivityResultError::ActivityFailed(IncomingError::Application(failure)) => (
             failure.type_name().unwrap_or_default().to_string(),
             failure.is_non_retryable(),
             failure.source_error().to_string(),

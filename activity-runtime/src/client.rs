@@ -2,8 +2,14 @@
 //! payloads as the worker: Python's `client.execute_activity`, for examples, tests and services
 //! that start activities without a workflow.
 
-use temporalio_client::errors::{ActivityResultError, StartActivityError};
-use temporalio_client::{ActivityStartOptions, Client, ClientOptions};
+use std::marker::PhantomData;
+
+use temporalio_client::errors::{
+    ActivityInteractionError, ActivityResultError, StartActivityError,
+};
+use temporalio_client::{
+    ActivityCancelOptions, ActivityHandle, ActivityStartOptions, Client, ClientOptions,
+};
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
 
@@ -32,10 +38,19 @@ pub enum ExecuteError {
     Start(#[from] StartActivityError),
     /// The activity failed, timed out or was cancelled.
     #[error(transparent)]
-    Result(#[from] ActivityResultError),
+    Result(Box<ActivityResultError>),
+    /// The server refused a request about a started activity, such as a cancellation.
+    #[error(transparent)]
+    Interaction(#[from] ActivityInteractionError),
     /// The activity completed without a result payload.
     #[error("activity `{0}` completed without a result")]
-    NoResult(&'static str),
+    NoResult(String),
+}
+
+impl From<ActivityResultError> for ExecuteError {
+    fn from(error: ActivityResultError) -> Self {
+        Self::Result(Box::new(error))
+    }
 }
 
 impl ConnectionConfig {
@@ -59,6 +74,82 @@ impl ConnectionConfig {
         )
         .map_err(|error| connect_error(error.to_string()))
     }
+}
+
+/// A standalone activity that was started; `T` is the type its result decodes into.
+pub struct StartedActivity<T> {
+    handle: ActivityHandle<Client, UntypedActivity>,
+    name: String,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T: FromPayload> StartedActivity<T> {
+    /// Waits for the activity's result.
+    ///
+    /// # Errors
+    /// When the activity fails, times out or is cancelled, or its result does not decode.
+    pub async fn result(&self) -> Result<T, ExecuteError> {
+        let result = self.handle.result().await?;
+        let payload = result
+            .payloads
+            .first()
+            .ok_or_else(|| ExecuteError::NoResult(self.name.clone()))?;
+        Ok(T::from_payload(payload)?)
+    }
+
+    /// Requests the activity's cancellation; it sees it at its next heartbeat.
+    ///
+    /// # Errors
+    /// When the server refuses the request.
+    pub async fn cancel(&self, reason: impl Into<String>) -> Result<(), ExecuteError> {
+        let options = ActivityCancelOptions::builder()
+            .reason(reason.into())
+            .build();
+        Ok(self.handle.cancel(options).await?)
+    }
+
+    /// The client's own handle, for everything else (describe, terminate).
+    pub fn handle(&self) -> &ActivityHandle<Client, UntypedActivity> {
+        &self.handle
+    }
+}
+
+/// Starts the activity registered as `name`, for activities without a nameable companion
+/// (methods of an `#[activities]` block) or written in another language.
+///
+/// # Errors
+/// When an argument does not encode, or the server refuses the start.
+pub async fn start_activity_by_name<T>(
+    client: &Client,
+    name: &str,
+    input: impl ArgumentList,
+    options: ActivityStartOptions,
+) -> Result<StartedActivity<T>, ExecuteError> {
+    let arguments = RawValue::new(input.into_payloads()?);
+    let handle = client
+        .start_activity(UntypedActivity::new(name), arguments, options)
+        .await?;
+    Ok(StartedActivity {
+        handle,
+        name: name.to_string(),
+        output: PhantomData,
+    })
+}
+
+/// Starts activity `A` as a standalone activity with `input`, its arguments as a tuple.
+///
+/// # Errors
+/// When an argument does not encode, or the server refuses the start.
+pub async fn start_activity<A>(
+    client: &Client,
+    input: A::Input,
+    options: ActivityStartOptions,
+) -> Result<StartedActivity<A::Output>, ExecuteError>
+where
+    A: Activity,
+    A::Input: ArgumentList,
+{
+    start_activity_by_name(client, A::NAME, input, options).await
 }
 
 /// Starts activity `A` as a standalone activity with `input`, its arguments as a tuple, and
@@ -100,14 +191,8 @@ where
     A::Input: ArgumentList,
     A::Output: FromPayload,
 {
-    let arguments = RawValue::new(input.into_payloads()?);
-    let handle = client
-        .start_activity(UntypedActivity::new(A::NAME), arguments, options)
-        .await?;
-    let result = handle.result().await?;
-    let payload = result
-        .payloads
-        .first()
-        .ok_or(ExecuteError::NoResult(A::NAME))?;
-    Ok(A::Output::from_payload(payload)?)
+    start_activity::<A>(client, input, options)
+        .await?
+        .result()
+        .await
 }

@@ -1,0 +1,107 @@
+//! The examples, run end to end as a user runs them: each starts its own dev server, worker and
+//! client, and prints what it got.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The example binary that `cargo test` built beside this test.
+fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().expect("the test binary's path");
+    let profile = deps
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("tests run from target/<profile>/deps");
+    profile.join("examples").join(name)
+}
+
+fn run(name: &str) -> String {
+    let output = Command::new(example(name))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("TEMPORAL_ADDRESS")
+        .output()
+        .unwrap_or_else(|error| panic!("example `{name}` runs: {error}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "example `{name}` failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn hello_prints_the_greeting_and_exits() {
+    assert_eq!(run("hello"), "Hello, World!\n");
+}
+
+#[test]
+fn blocking_reads_a_file_on_the_blocking_pool() {
+    assert!(run("blocking").starts_with("3 lines, 14 bytes\n"));
+}
+
+#[test]
+fn heartbeat_resumes_the_retry_from_the_last_details() {
+    assert_eq!(run("heartbeat"), "attempt 2 processed items 6..10\n");
+}
+
+#[test]
+fn cancellation_reaches_the_activity_and_the_caller() {
+    let output = run("cancellation");
+    assert!(output.contains("(cancel requested)"), "{output}");
+    assert!(output.contains("caller: Activity canceled"), "{output}");
+}
+
+#[test]
+fn shared_state_is_one_value_for_functions_and_methods() {
+    let output = run("shared_state");
+    assert!(output.ends_with("Stock\ncoffee: 5\ntea: 5\n"), "{output}");
+}
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+/// With `TEMPORAL_ADDRESS` set, hello serves that server on `TEMPORAL_TASK_QUEUE` until a
+/// signal, and SIGTERM shuts it down cleanly.
+#[test]
+fn hello_serves_temporal_address_until_sigterm() {
+    let queue = support::server::task_queue("hello-serve");
+    let mut hello = Command::new(example("hello"))
+        .env("TEMPORAL_ADDRESS", support::server::address())
+        .env("TEMPORAL_TASK_QUEUE", &queue)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("hello starts");
+    let mut banner = String::new();
+    BufReader::new(hello.stdout.take().expect("piped stdout"))
+        .read_line(&mut banner)
+        .expect("hello prints a banner");
+    assert!(
+        banner.starts_with(&format!("Serving `your_activity` on task queue `{queue}`")),
+        "{banner}"
+    );
+
+    let output = Command::new(support::server::cli())
+        .args([
+            "activity",
+            "execute",
+            "--address",
+            support::server::address(),
+        ])
+        .args(["--type", "your_activity", "--task-queue", &queue])
+        .args([
+            "--activity-id",
+            &support::server::task_queue("hello-serve-call"),
+        ])
+        .args(["--start-to-close-timeout", "10s"])
+        .args(["--input", r#"{"greeting":"Hello","name":"SIGTERM"}"#])
+        .output()
+        .expect("the Temporal CLI runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(r#""Hello, SIGTERM!""#), "{stdout}");
+
+    unsafe { libc::kill(hello.id() as libc::pid_t, libc::SIGTERM) };
+    let status = hello.wait().expect("hello exits");
+    assert!(status.success(), "hello exits cleanly on SIGTERM: {status}");
+}

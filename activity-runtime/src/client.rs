@@ -83,20 +83,7 @@ pub struct StartedActivity<T> {
     output: PhantomData<fn() -> T>,
 }
 
-impl<T: FromPayload> StartedActivity<T> {
-    /// Waits for the activity's result.
-    ///
-    /// # Errors
-    /// When the activity fails, times out or is cancelled, or its result does not decode.
-    pub async fn result(&self) -> Result<T, ExecuteError> {
-        let result = self.handle.result().await?;
-        let payload = result
-            .payloads
-            .first()
-            .ok_or_else(|| ExecuteError::NoResult(self.name.clone()))?;
-        Ok(T::from_payload(payload)?)
-    }
-
+impl<T> StartedActivity<T> {
     /// Requests the activity's cancellation; it sees it at its next heartbeat.
     ///
     /// # Errors
@@ -111,6 +98,21 @@ impl<T: FromPayload> StartedActivity<T> {
     /// The client's own handle, for everything else (describe, terminate).
     pub fn handle(&self) -> &ActivityHandle<Client, UntypedActivity> {
         &self.handle
+    }
+}
+
+impl<T: FromPayload> StartedActivity<T> {
+    /// Waits for the activity's result.
+    ///
+    /// # Errors
+    /// When the activity fails, times out or is cancelled, or its result does not decode.
+    pub async fn result(&self) -> Result<T, ExecuteError> {
+        let result = self.handle.result().await?;
+        let payload = result
+            .payloads
+            .first()
+            .ok_or_else(|| ExecuteError::NoResult(self.name.clone()))?;
+        Ok(T::from_payload(payload)?)
     }
 }
 

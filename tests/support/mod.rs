@@ -2,5 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod calls;
 pub mod logs;
 pub mod server;
+pub mod worker_process;

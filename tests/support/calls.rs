@@ -1,0 +1,72 @@
+//! Starting activities on the shared dev server from Rust, with the options tests need.
+
+use std::time::Duration;
+
+use activity_runtime::ArgumentList;
+use activity_runtime::client::{StartedActivity, start_activity_by_name};
+use activity_runtime::payload::FromPayload;
+use temporalio_client::{ActivityDescribeOptions, ActivityStartOptions, Client};
+use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
+
+use super::server;
+
+/// A client of the shared dev server.
+pub async fn client() -> Client {
+    server::connection()
+        .client()
+        .await
+        .expect("the client connects")
+}
+
+/// Options for one activity on `task_queue`: `start_to_close` per attempt, retried quickly.
+pub fn options(
+    task_queue: &str,
+    start_to_close: Duration,
+    heartbeat_timeout: Option<Duration>,
+    maximum_attempts: u32,
+) -> ActivityStartOptions {
+    ActivityStartOptions::new(
+        task_queue.to_string(),
+        server::task_queue("activity"),
+        ActivityCloseTimeouts::StartToClose(start_to_close),
+    )
+    .maybe_heartbeat_timeout(heartbeat_timeout)
+    .retry_policy(
+        RetryPolicy::builder()
+            .initial_interval(Duration::from_millis(100))
+            .backoff_coefficient(1.0)
+            .maximum_attempts(maximum_attempts)
+            .build(),
+    )
+    .build()
+}
+
+/// Starts the activity registered as `name`.
+pub async fn start<T: FromPayload>(
+    client: &Client,
+    name: &str,
+    input: impl ArgumentList,
+    options: ActivityStartOptions,
+) -> StartedActivity<T> {
+    start_activity_by_name(client, name, input, options)
+        .await
+        .expect("the server accepts the start")
+}
+
+/// Waits until the server has recorded a heartbeat of `activity`.
+pub async fn until_heartbeated<T>(activity: &StartedActivity<T>) {
+    let options = ActivityDescribeOptions::builder()
+        .include_heartbeat_details(true)
+        .build();
+    loop {
+        let description = activity
+            .handle()
+            .describe(options.clone())
+            .await
+            .expect("describe");
+        if description.has_heartbeat_details() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

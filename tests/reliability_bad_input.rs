@@ -1,0 +1,162 @@
+//! Bad input through the real server: each case fails with a message that names the argument's
+//! position and the expected type, non-retryable where a retry cannot help, and the worker
+//! survives every one.
+
+mod support;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use activity_runtime::payload::{self, Payload};
+use support::calls::{client, options, start};
+use support::server;
+use support::worker_process::WorkerProcess;
+use temporalio_client::errors::ActivityResultError;
+use temporalio_common::UntypedActivity;
+use temporalio_common::data_converters::RawValue;
+use temporalio_common::error::IncomingError;
+
+fn raw(encoding: &str, data: &[u8]) -> Payload {
+    Payload {
+        metadata: HashMap::from([("encoding".to_string(), encoding.as_bytes().to_vec())]),
+        data: data.to_vec(),
+        ..Payload::default()
+    }
+}
+
+fn label() -> Payload {
+    payload::encode("label").unwrap()
+}
+
+/// The failure type, retryability and message of an activity run with `arguments`.
+async fn failure_of(
+    client: &temporalio_client::Client,
+    queue: &str,
+    name: &str,
+    arguments: Vec<Payload>,
+) -> (String, bool, String) {
+    let handle = client
+        .start_activity(
+            UntypedActivity::new(name),
+            RawValue::new(arguments),
+            options(queue, Duration::from_secs(10), None, 2),
+        )
+        .await
+        .expect("the server accepts the start");
+    let error = handle
+        .result()
+        .await
+        .map(|_| ())
+        .expect_err("the activity fails");
+    match error {
+        ActivityResultError::ActivityFailed(IncomingError::Application(failure)) => (
+            failure.type_name().unwrap_or_default().to_string(),
+            failure.is_non_retryable(),
+            failure.source_error().to_string(),
+        ),
+        other => panic!("expected an application failure, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bad_input_is_a_clear_failure_and_the_worker_survives() {
+    let queue = server::task_queue("bad-input");
+    let worker = WorkerProcess::start(server::address(), &queue);
+    let client = client().await;
+    let count = "argument 0 (`count`), expected `u32`";
+    let cases: Vec<(&str, Vec<Payload>, &str)> = vec![
+        (
+            "invalid JSON",
+            vec![raw("json/plain", b"{not json"), label()],
+            count,
+        ),
+        (
+            "a JSON value of the wrong type",
+            vec![payload::encode("seven").unwrap(), label()],
+            "invalid type: string \"seven\", expected u32",
+        ),
+        (
+            "too few arguments",
+            vec![payload::encode(&7).unwrap()],
+            "argument 1 (`label`), expected `alloc::string::String`: missing: the caller sent 1 argument",
+        ),
+        (
+            "too many arguments",
+            vec![payload::encode(&7).unwrap(), label(), label()],
+            "takes 2 arguments but the caller sent 3",
+        ),
+        (
+            "an unknown encoding",
+            vec![raw("text/yaml", b"count: 7"), label()],
+            "unsupported payload encoding `text/yaml`",
+        ),
+        (
+            "binary garbage",
+            vec![raw("binary/plain", &[0xde, 0xad, 0xbe, 0xef]), label()],
+            count,
+        ),
+        (
+            "no metadata at all",
+            vec![
+                Payload {
+                    data: vec![0xff; 16],
+                    ..Payload::default()
+                },
+                label(),
+            ],
+            "no `encoding` metadata",
+        ),
+    ];
+    for (case, arguments, expected) in cases {
+        let (error_type, non_retryable, message) =
+            failure_of(&client, &queue, "typed", arguments).await;
+        assert_eq!(error_type, "ArgumentDecodeError", "{case}: {message}");
+        assert!(non_retryable, "{case}: a retry sends the same bytes");
+        assert!(message.contains(expected), "{case}: {message}");
+        assert!(message.starts_with("activity `typed`"), "{case}: {message}");
+    }
+
+    // A result over the limit fails as PayloadTooLarge, not as a gRPC error or a retry loop.
+    let (error_type, non_retryable, message) = failure_of(
+        &client,
+        &queue,
+        "blob",
+        vec![payload::encode(&(3 * 1024 * 1024)).unwrap()],
+    )
+    .await;
+    assert_eq!(
+        (error_type.as_str(), non_retryable),
+        ("PayloadTooLarge", true),
+        "{message}"
+    );
+    assert!(
+        message.contains("over the 2097152 byte payload limit"),
+        "{message}"
+    );
+
+    // An input over 2 MB never reaches the worker: the server refuses the start, saying why.
+    let huge = payload::encode(&"x".repeat(3 * 1024 * 1024)).unwrap();
+    let refused = client
+        .start_activity(
+            UntypedActivity::new("typed"),
+            RawValue::new(vec![huge, label()]),
+            options(&queue, Duration::from_secs(10), None, 1),
+        )
+        .await
+        .map(|_| ())
+        .expect_err("the server refuses a 3 MB input");
+    let refused = refused.to_string();
+    assert!(refused.contains("exceeds length limit"), "{refused}");
+
+    // The worker process served every case and still serves.
+    let square = start::<u64>(
+        &client,
+        "square",
+        (9u64,),
+        options(&queue, Duration::from_secs(10), None, 1),
+    )
+    .await;
+    assert_eq!(square.result().await.unwrap(), 81);
+    let status = worker.terminate();
+    assert!(status.success(), "{status}");
+}

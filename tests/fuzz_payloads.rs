@@ -47,7 +47,11 @@ fn arbitrary_payload() -> impl Strategy<Value = Payload> {
         Just(br#"{"id": 1, "lines": [["a", 2]], "note": null}"#.to_vec()),
         Just(br#"{"workflowId": "w", "runId": "r"}"#.to_vec()),
     ];
-    let extra = prop::collection::hash_map("\\PC{0,12}", prop::collection::vec(any::<u8>(), 0..12), 0..3);
+    let extra = prop::collection::hash_map(
+        "\\PC{0,12}",
+        prop::collection::vec(any::<u8>(), 0..12),
+        0..3,
+    );
     (encoding, data, extra).prop_map(|(encoding, data, extra)| {
         let mut metadata: HashMap<String, Vec<u8>> = extra;
         match encoding {

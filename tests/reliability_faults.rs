@@ -204,6 +204,11 @@ async fn sigterm_during_fifty_in_flight_activities_loses_none_and_completes_each
         );
     }
     assert_eq!(ids.len(), 50);
+    println!(
+        "sigterm: 50 in flight, {} finished within the 1 s grace period, {handed_back} handed back \
+         and completed on the other worker, 0 lost, 0 duplicated",
+        50 - handed_back
+    );
     assert!(
         handed_back > 0,
         "some outlasted the grace period and were retried elsewhere"

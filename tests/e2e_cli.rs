@@ -6,19 +6,8 @@ mod support;
 use std::process::Command;
 
 use activity_runtime::{activity, activity_set};
-use serde::{Deserialize, Serialize};
+use support::seed::your_activity;
 use support::server;
-
-#[derive(Serialize, Deserialize)]
-pub struct YourParams {
-    pub greeting: String,
-    pub name: String,
-}
-
-#[activity(name = "your_activity")]
-pub async fn your_activity(input: YourParams) -> String {
-    format!("{}, {}!", input.greeting, input.name)
-}
 
 #[activity]
 fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {

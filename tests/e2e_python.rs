@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use serde::{Deserialize, Serialize};
@@ -124,25 +122,9 @@ async fn python_calls(mode: &'static str) -> serde_json::Value {
         ],
     )
     .await;
-    let script = server::project_root().join("tests/python/call_rust_activities.py");
-    let queue_for_python = queue.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(server::python())
-            .arg(script)
-            .args([server::address(), &queue_for_python, mode])
-            .output()
-            .expect("the project's Python runs; scripts/setup installs it")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the Python client failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let result = support::python::run("call_rust_activities.py", &[&queue, mode]).await;
     worker.stop().await;
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|error| panic!("{error}: {stdout}"))
+    result
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

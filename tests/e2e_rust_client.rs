@@ -10,24 +10,12 @@ use std::time::Duration;
 use activity_runtime::client::{ExecuteError, execute_activity};
 use activity_runtime::payload;
 use activity_runtime::{ActivityError, activity, activity_set};
-use serde::{Deserialize, Serialize};
+use support::calls;
+use support::seed::{YourParams, your_activity};
 use support::server;
 use temporalio_client::ActivityStartOptions;
-use temporalio_client::errors::ActivityResultError;
 use temporalio_common::data_converters::RawValue;
-use temporalio_common::error::IncomingError;
 use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, UntypedActivity};
-
-#[derive(Serialize, Deserialize)]
-pub struct YourParams {
-    pub greeting: String,
-    pub name: String,
-}
-
-#[activity(name = "your_activity")]
-pub async fn your_activity(input: YourParams) -> String {
-    format!("{}, {}!", input.greeting, input.name)
-}
 
 #[activity]
 fn refuse(reason: String) -> Result<(), ActivityError> {
@@ -47,16 +35,9 @@ fn options(task_queue: &str, id: &str) -> ActivityStartOptions {
 }
 
 fn application_failure(error: ExecuteError) -> (String, bool, String) {
-    let ExecuteError::Result(error) = error else {
-        panic!("expected an activity result error, got {error:?}");
-    };
-    match *error {
-        ActivityResultError::ActivityFailed(IncomingError::Application(failure)) => (
-            failure.type_name().unwrap_or_default().to_string(),
-            failure.is_non_retryable(),
-            failure.source_error().to_string(),
-        ),
-        other => panic!("expected an application failure, got {other:?}"),
+    match error {
+        ExecuteError::Result(error) => calls::application_failure(*error),
+        other => panic!("expected an activity result error, got {other:?}"),
     }
 }
 

@@ -8,13 +8,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use activity_runtime::payload::{self, Payload};
-use support::calls::{client, options, start};
+use support::calls::{self, client, options, start};
 use support::server;
 use support::worker_process::WorkerProcess;
-use temporalio_client::errors::ActivityResultError;
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
-use temporalio_common::error::IncomingError;
 
 fn raw(encoding: &str, data: &[u8]) -> Payload {
     Payload {
@@ -48,14 +46,7 @@ async fn failure_of(
         .await
         .map(|_| ())
         .expect_err("the activity fails");
-    match error {
-        ActivityResultError::ActivityFailed(IncomingError::Application(failure)) => (
-            failure.type_name().unwrap_or_default().to_string(),
-            failure.is_non_retryable(),
-            failure.source_error().to_string(),
-        ),
-        other => panic!("expected an application failure, got {other:?}"),
-    }
+    calls::application_failure(error)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

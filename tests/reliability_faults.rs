@@ -5,7 +5,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -119,25 +118,9 @@ struct CancelReport {
 async fn a_workflow_cancels_heartbeating_activities_async_and_blocking() {
     let queue = server::task_queue("cancel");
     let _worker = WorkerProcess::start(server::address(), &queue);
-    let script = server::project_root().join("tests/python/cancel_rust_activity.py");
     for activity in ["until_cancelled_async", "until_cancelled_blocking"] {
-        let (script, queue) = (script.clone(), queue.clone());
-        let output = tokio::task::spawn_blocking(move || {
-            Command::new(server::python())
-                .arg(script)
-                .args([server::address(), &queue, activity])
-                .output()
-                .expect("the project's Python runs")
-        })
-        .await
-        .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "{stdout}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let report: CancelReport = serde_json::from_str(stdout.trim()).unwrap();
+        let report: CancelReport =
+            support::python::run("cancel_rust_activity.py", &[&queue, activity]).await;
         assert_eq!(
             report,
             CancelReport {

@@ -70,3 +70,19 @@ pub async fn until_heartbeated<T>(activity: &StartedActivity<T>) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The type, retryability and message of an application failure, as a Rust caller sees it.
+pub fn application_failure(
+    error: temporalio_client::errors::ActivityResultError,
+) -> (String, bool, String) {
+    use temporalio_client::errors::ActivityResultError;
+    use temporalio_common::error::IncomingError;
+    match error {
+        ActivityResultError::ActivityFailed(IncomingError::Application(failure)) => (
+            failure.type_name().unwrap_or_default().to_string(),
+            failure.is_non_retryable(),
+            failure.source_error().to_string(),
+        ),
+        other => panic!("expected an application failure, got {other:?}"),
+    }
+}

@@ -4,5 +4,7 @@
 
 pub mod calls;
 pub mod logs;
+pub mod python;
+pub mod seed;
 pub mod server;
 pub mod worker_process;

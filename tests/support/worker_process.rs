@@ -18,6 +18,8 @@ impl WorkerProcess {
     pub fn start_with(address: &str, task_queue: &str, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_test-worker"))
             .args([address, task_queue])
+            // Expected panics print one line, not a backtrace.
+            .env("RUST_BACKTRACE", "0")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()

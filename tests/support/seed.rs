@@ -1,0 +1,15 @@
+//! The seed's activity, as the Python docs page writes it, for the end-to-end tests.
+
+use activity_runtime::activity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+pub struct YourParams {
+    pub greeting: String,
+    pub name: String,
+}
+
+#[activity(name = "your_activity")]
+pub async fn your_activity(input: YourParams) -> String {
+    format!("{}, {}!", input.greeting, input.name)
+}

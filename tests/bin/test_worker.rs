@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::{
-    ActivityContext, ActivityError, ConnectionConfig, Worker, activity, activity_set,
+    ActivityContext, ActivityError, Compression, ConnectionConfig, Worker, activity,
+    activity_set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -121,6 +122,15 @@ async fn typed(count: u32, label: String) -> String {
     format!("{label}:{count}")
 }
 
+/// `TEST_WORKER_COMPRESSION`: `gzip`, `none`, or unset for the default.
+fn compression() -> Compression {
+    match std::env::var("TEST_WORKER_COMPRESSION").as_deref() {
+        Ok("gzip") => Compression::Gzip,
+        Ok("none") => Compression::None,
+        _ => Compression::Auto,
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -146,7 +156,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             typed
         ],
     )
-    .connection(ConnectionConfig::new(&address)?)
+    .connection(ConnectionConfig::new(&address)?.compression(compression()))
     .max_concurrent_activities(200)
     .graceful_shutdown_period(grace)
     .build()

@@ -20,14 +20,22 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The process's user + system CPU time, from `/proc/PID/stat`.
 fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc is readable");
     // Fields after the command name, which is in parentheses and may hold spaces.
-    let fields = stat.rsplit_once(')').expect("a stat line").1.split_whitespace().collect::<Vec<_>>();
+    let fields = stat
+        .rsplit_once(')')
+        .expect("a stat line")
+        .1
+        .split_whitespace()
+        .collect::<Vec<_>>();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
     Duration::from_secs_f64(ticks as f64 / per_second as f64)
@@ -41,7 +49,9 @@ fn start_worker(address: &str, queue: &str, compression: &str) -> Child {
         .spawn()
         .expect("the test worker starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     assert_eq!(line.trim(), "ready");
     child
 }
@@ -59,7 +69,9 @@ async fn run_activities(client: Arc<temporalio_client::Client>, queue: &str, cou
                 ActivityCloseTimeouts::StartToClose(Duration::from_secs(30)),
             )
             .build();
-            let started = start_activity_by_name::<u64>(&client, "square", (n,), options).await.unwrap();
+            let started = start_activity_by_name::<u64>(&client, "square", (n,), options)
+                .await
+                .unwrap();
             assert_eq!(started.result().await.unwrap(), n * n);
             drop(permit);
         });

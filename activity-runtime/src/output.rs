@@ -81,7 +81,7 @@ fn encode_result<T: ToPayload>(value: &T) -> Outcome {
 /// Catches a `Result` behind an alias not spelled `Result` (`type Fallible<T> = Result<T, E>`),
 /// which `#[activity]` would otherwise take for a plain value and encode whole as
 /// `{"Ok": ...}`. Autoref picks [`ResultBehindAlias`] for a `Result` and [`PlainValue`] for
-/// the rest; only a plain value's verdict is [`Accepted`].
+/// the rest; only a plain value's verdict is `Accepted`.
 pub struct Probe<T>(std::marker::PhantomData<T>);
 
 impl<T> Default for Probe<T> {
@@ -133,7 +133,7 @@ pub trait PlainValueVerdict {}
 
 impl PlainValueVerdict for Accepted {}
 
-/// Fails to compile unless `verdict` is [`Accepted`].
+/// Fails to compile unless `verdict` is `Accepted`.
 pub fn require_plain_value<V: PlainValueVerdict>(verdict: V) {
     let _ = verdict;
 }

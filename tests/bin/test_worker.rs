@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::{
-    ActivityContext, ActivityError, Compression, ConnectionConfig, Worker, activity,
-    activity_set,
+    ActivityContext, ActivityError, Compression, ConnectionConfig, Worker, activity, activity_set,
 };
 use serde::{Deserialize, Serialize};
 

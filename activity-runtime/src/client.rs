@@ -14,7 +14,7 @@ use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
 
 use crate::arguments::ArgumentList;
-use crate::connection::ConnectionConfig;
+use crate::connection::{ConnectError, ConnectionConfig};
 use crate::definition::Activity;
 use crate::payload::{FromPayload, PayloadError};
 
@@ -23,13 +23,8 @@ use crate::payload::{FromPayload, PayloadError};
 #[non_exhaustive]
 pub enum ExecuteError {
     /// The client could not connect.
-    #[error("could not connect to the Temporal server at {target}: {reason}")]
-    Connect {
-        /// The server's address.
-        target: String,
-        /// What the client said.
-        reason: String,
-    },
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
     /// An argument could not be encoded, or the result not decoded.
     #[error(transparent)]
     Payload(#[from] PayloadError),
@@ -59,20 +54,12 @@ impl ConnectionConfig {
     /// # Errors
     /// When the server cannot be reached.
     pub async fn client(&self) -> Result<Client, ExecuteError> {
-        let options = self.resolved_options("activity-runtime-client");
-        let target = options.target.to_string();
-        let connect_error = |reason: String| ExecuteError::Connect {
-            target: target.clone(),
-            reason,
-        };
-        let connection = temporalio_client::Connection::connect(options)
-            .await
-            .map_err(|error| connect_error(error.to_string()))?;
+        let connection = self.connect("activity-runtime-client").await?;
         Client::new(
             connection,
             ClientOptions::new(self.namespace.clone()).build(),
         )
-        .map_err(|error| connect_error(error.to_string()))
+        .map_err(|error| self.connect_error(error).into())
     }
 }
 

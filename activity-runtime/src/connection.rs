@@ -5,7 +5,9 @@
 use std::net::IpAddr;
 
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
-use temporalio_client::{ClientOptions, ConnectionOptions, GrpcCompression, TlsOptions};
+use temporalio_client::{
+    ClientOptions, Connection, ConnectionOptions, GrpcCompression, TlsOptions,
+};
 use url::Url;
 
 /// How a worker reaches the Temporal server, and in which namespace it works.
@@ -44,6 +46,16 @@ pub enum Compression {
     Gzip,
     /// Never compress.
     None,
+}
+
+/// Why the server could not be reached.
+#[derive(Debug, thiserror::Error)]
+#[error("could not connect to the Temporal server at {target}: {reason}")]
+pub struct ConnectError {
+    /// The server's address.
+    pub target: String,
+    /// What the client said.
+    pub reason: String,
 }
 
 /// Why a connection could not be configured.
@@ -111,13 +123,8 @@ impl ConnectionConfig {
     /// Authenticates with a Temporal Cloud API key; it implies TLS when none is set.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.options.api_key = Some(key.into());
-        if self.options.tls_options.is_none() {
-            self.options.tls_options = Some(TlsOptions::default());
-        }
-        if self.options.target.scheme() == "http" {
-            let _ = self.options.target.set_scheme("https");
-        }
-        self
+        let tls = self.options.tls_options.take().unwrap_or_default();
+        self.tls(tls)
     }
 
     /// Connects over TLS (with client certificates for mTLS) as `temporalio-client` describes.
@@ -143,6 +150,22 @@ impl ConnectionConfig {
     /// The server's URL.
     pub fn target(&self) -> &str {
         self.options.target.as_str()
+    }
+
+    /// Connects as `identity`, with compression resolved.
+    pub(crate) async fn connect(&self, identity: &str) -> Result<Connection, ConnectError> {
+        let options = self.resolved_options(identity);
+        Connection::connect(options)
+            .await
+            .map_err(|error| self.connect_error(error))
+    }
+
+    /// A connection failure at this config's target.
+    pub(crate) fn connect_error(&self, reason: impl std::fmt::Display) -> ConnectError {
+        ConnectError {
+            target: self.options.target.to_string(),
+            reason: reason.to_string(),
+        }
     }
 
     /// The options as `temporalio-client` will connect with them, compression resolved.

@@ -240,7 +240,7 @@ mod worker;
 
 pub use activity_macros::{activities, activity};
 pub use arguments::{ArgumentList, Arguments, DynamicArguments};
-pub use connection::{Compression, ConnectionConfig, ConnectionConfigError};
+pub use connection::{Compression, ConnectError, ConnectionConfig, ConnectionConfigError};
 pub use context::{ActivityContext, ActivityInfo, CancellationDetails, WorkflowInfo};
 pub use definition::{
     Activity, ActivityDefinition, ActivityImpl, ActivitySet, Execution, all_activities,

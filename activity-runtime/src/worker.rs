@@ -16,7 +16,7 @@ use temporalio_sdk_core::{
 };
 use tokio::task::JoinSet;
 
-use crate::connection::{ConnectionConfig, ConnectionConfigError};
+use crate::connection::{ConnectError, ConnectionConfig, ConnectionConfigError};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, WorkflowInfo};
 use crate::definition::ActivitySet;
 use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
@@ -78,13 +78,8 @@ pub enum WorkerError {
     #[error(transparent)]
     Connection(#[from] ConnectionConfigError),
     /// The server could not be reached.
-    #[error("could not connect to the Temporal server at {target}: {reason}")]
-    Connect {
-        /// The server's address.
-        target: String,
-        /// What the client said.
-        reason: String,
-    },
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
     /// Temporal Core refused the worker's configuration, or the namespace.
     #[error("the worker for task queue `{task_queue}` could not start: {reason}")]
     Start {
@@ -310,14 +305,7 @@ impl WorkerBuilder {
                 gethostname::gethostname().to_string_lossy()
             )
         });
-        let options = connection.resolved_options(&identity);
-        let target = options.target.to_string();
-        let client = temporalio_client::Connection::connect(options)
-            .await
-            .map_err(|error| WorkerError::Connect {
-                target,
-                reason: error.to_string(),
-            })?;
+        let client = connection.connect(&identity).await?;
         let start_error = |reason: String| WorkerError::Start {
             task_queue: self.task_queue.clone(),
             reason,

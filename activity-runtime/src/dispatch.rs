@@ -202,7 +202,7 @@ impl Dispatcher {
             return Err(ActivityError::new(format!(
                 "activity type `{}` is not registered on this worker; registered: {}",
                 task.info.activity_type,
-                NameList(shared.registry.names())
+                NameList(&shared.registry.names())
             ))
             .with_type("NotFoundError"));
         };

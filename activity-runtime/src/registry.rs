@@ -15,7 +15,6 @@ use crate::state::StateMap;
 pub(crate) struct Registry {
     by_name: HashMap<&'static str, ActivityDefinition>,
     dynamic: Option<ActivityDefinition>,
-    names: Arc<[&'static str]>,
     state: Arc<StateMap>,
 }
 
@@ -134,12 +133,9 @@ impl Registry {
             1 => return Err(problems.remove(0)),
             _ => return Err(RegistryError::Several(problems)),
         }
-        let mut names = by_name.keys().copied().collect::<Vec<_>>();
-        names.sort_unstable();
         Ok(Self {
             by_name,
             dynamic,
-            names: names.into(),
             state: Arc::new(state),
         })
     }
@@ -150,9 +146,12 @@ impl Registry {
         self.by_name.get(activity_type).or(self.dynamic.as_ref())
     }
 
-    /// The registered names, sorted, for the `NotFoundError` message.
-    pub(crate) fn names(&self) -> &[&'static str] {
-        &self.names
+    /// The registered names, sorted, for the `NotFoundError` message; sorted only then, since
+    /// only a failing task needs them.
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        let mut names = self.by_name.keys().copied().collect::<Vec<_>>();
+        names.sort_unstable();
+        names
     }
 
     pub(crate) fn state(&self) -> &Arc<StateMap> {

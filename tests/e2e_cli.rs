@@ -3,11 +3,11 @@
 
 mod support;
 
-use std::process::Command;
+use std::time::Duration;
 
 use activity_runtime::{activity, activity_set};
 use support::seed::your_activity;
-use support::server;
+use support::{process, server};
 
 #[activity]
 fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
@@ -16,7 +16,7 @@ fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
 
 /// Runs `temporal activity execute` and returns what it printed.
 fn execute(task_queue: &str, activity_type: &str, inputs: &[&str]) -> String {
-    let mut command = Command::new(server::cli());
+    let mut command = process::command(server::cli());
     command.args([
         "activity",
         "execute",
@@ -34,7 +34,11 @@ fn execute(task_queue: &str, activity_type: &str, inputs: &[&str]) -> String {
     for input in inputs {
         command.args(["--input", input]);
     }
-    let output = command.output().expect("the Temporal CLI runs");
+    let output = process::output_within(
+        command,
+        Duration::from_secs(60),
+        "temporal activity execute",
+    );
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),

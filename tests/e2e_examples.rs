@@ -1,8 +1,17 @@
 //! The examples, run end to end as a user runs them: each starts its own dev server, worker and
 //! client, and prints what it got.
 
+mod support;
+
+use std::io::BufReader;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::Stdio;
+use std::time::Duration;
+
+use support::process;
+
+/// How long one example may run: it starts a dev server of its own, a worker and a client.
+const LIMIT: Duration = Duration::from_secs(120);
 
 /// The example binary that `cargo test` built beside this test.
 fn example(name: &str) -> PathBuf {
@@ -15,11 +24,9 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn run(name: &str) -> String {
-    let output = Command::new(example(name))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("TEMPORAL_ADDRESS")
-        .output()
-        .unwrap_or_else(|error| panic!("example `{name}` runs: {error}"));
+    let mut command = process::command(example(name));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let output = process::output_within(command, LIMIT, &format!("example `{name}`"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
@@ -57,32 +64,26 @@ fn shared_state_is_one_value_for_functions_and_methods() {
     assert!(output.ends_with("Stock\ncoffee: 5\ntea: 5\n"), "{output}");
 }
 
-mod support;
-
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
 /// With `TEMPORAL_ADDRESS` set, hello serves that server on `TEMPORAL_TASK_QUEUE` until a
 /// signal, and SIGTERM shuts it down cleanly.
 #[test]
 fn hello_serves_temporal_address_until_sigterm() {
     let queue = support::server::task_queue("hello-serve");
-    let mut hello = Command::new(example("hello"))
+    let mut hello = process::command(example("hello"))
         .env("TEMPORAL_ADDRESS", support::server::address())
         .env("TEMPORAL_TASK_QUEUE", &queue)
         .stdout(Stdio::piped())
         .spawn()
         .expect("hello starts");
-    let mut banner = String::new();
-    BufReader::new(hello.stdout.take().expect("piped stdout"))
-        .read_line(&mut banner)
-        .expect("hello prints a banner");
+    let stdout = BufReader::new(hello.stdout.take().expect("piped stdout"));
+    let (banner, _stdout) = process::line_within(stdout, LIMIT, "hello's banner");
     assert!(
         banner.starts_with(&format!("Serving `your_activity` on task queue `{queue}`")),
         "{banner}"
     );
 
-    let output = Command::new(support::server::cli())
+    let mut execute = process::command(support::server::cli());
+    execute
         .args([
             "activity",
             "execute",
@@ -95,13 +96,12 @@ fn hello_serves_temporal_address_until_sigterm() {
             &support::server::task_queue("hello-serve-call"),
         ])
         .args(["--start-to-close-timeout", "10s"])
-        .args(["--input", r#"{"greeting":"Hello","name":"SIGTERM"}"#])
-        .output()
-        .expect("the Temporal CLI runs");
+        .args(["--input", r#"{"greeting":"Hello","name":"SIGTERM"}"#]);
+    let output = process::output_within(execute, LIMIT, "temporal activity execute");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains(r#""Hello, SIGTERM!""#), "{stdout}");
 
     unsafe { libc::kill(hello.id() as libc::pid_t, libc::SIGTERM) };
-    let status = hello.wait().expect("hello exits");
+    let status = process::wait_within(&mut hello, Duration::from_secs(30), "hello");
     assert!(status.success(), "hello exits cleanly on SIGTERM: {status}");
 }

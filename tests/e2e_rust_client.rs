@@ -11,6 +11,7 @@ use activity_runtime::client::{ExecuteError, execute_activity};
 use activity_runtime::payload;
 use activity_runtime::{ActivityError, activity, activity_set};
 use support::calls;
+use support::deadline::within;
 use support::seed::{YourParams, your_activity};
 use support::server;
 use temporalio_client::ActivityStartOptions;
@@ -23,6 +24,9 @@ fn refuse(reason: String) -> Result<(), ActivityError> {
         .with_type("Refused")
         .non_retryable())
 }
+
+/// How long a caller may wait for anything here.
+const LIMIT: Duration = Duration::from_secs(30);
 
 fn options(task_queue: &str, id: &str) -> ActivityStartOptions {
     ActivityStartOptions::new(
@@ -45,19 +49,27 @@ fn application_failure(error: ExecuteError) -> (String, bool, String) {
 async fn a_typed_rust_caller_runs_the_seed_activity() {
     let queue = server::task_queue("rust-typed");
     let worker = server::start_worker(&queue, activity_set![your_activity, refuse]).await;
-    let client = server::connection().client().await.unwrap();
+    let client = calls::client().await;
     let input = YourParams {
         greeting: "Hello".into(),
         name: "World".into(),
     };
-    let greeting = execute_activity::<your_activity>(&client, (input,), options(&queue, "seed"))
-        .await
-        .unwrap();
+    let greeting = within(
+        LIMIT,
+        "the seed activity",
+        execute_activity::<your_activity>(&client, (input,), options(&queue, "seed")),
+    )
+    .await
+    .unwrap();
     assert_eq!(greeting, "Hello, World!");
 
-    let error = execute_activity::<refuse>(&client, ("no".into(),), options(&queue, "refuse"))
-        .await
-        .unwrap_err();
+    let error = within(
+        LIMIT,
+        "the refusal",
+        execute_activity::<refuse>(&client, ("no".into(),), options(&queue, "refuse")),
+    )
+    .await
+    .unwrap_err();
     let (error_type, non_retryable, message) = application_failure(error);
     assert_eq!((error_type.as_str(), non_retryable), ("Refused", true));
     assert!(message.contains("no"), "{message}");
@@ -68,7 +80,7 @@ async fn a_typed_rust_caller_runs_the_seed_activity() {
 async fn an_untyped_caller_by_name_gets_the_same_payloads() {
     let queue = server::task_queue("rust-untyped");
     let worker = server::start_worker(&queue, activity_set![your_activity]).await;
-    let client = server::connection().client().await.unwrap();
+    let client = calls::client().await;
     let input = RawValue::new(vec![
         payload::encode(&serde_json::json!({"greeting": "Hej", "name": "Världen"})).unwrap(),
     ]);
@@ -80,7 +92,7 @@ async fn an_untyped_caller_by_name_gets_the_same_payloads() {
         )
         .await
         .unwrap();
-    let result = handle.result().await.unwrap();
+    let result = within(LIMIT, "the result", handle.result()).await.unwrap();
     assert_eq!(
         payload::decode::<String>(&result.payloads[0]).unwrap(),
         "Hej, Världen!"
@@ -92,7 +104,7 @@ async fn an_untyped_caller_by_name_gets_the_same_payloads() {
 async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_serving() {
     let queue = server::task_queue("rust-unknown");
     let worker = server::start_worker(&queue, activity_set![your_activity, refuse]).await;
-    let client = server::connection().client().await.unwrap();
+    let client = calls::client().await;
     let handle = client
         .start_activity(
             UntypedActivity::new("no_such_activity"),
@@ -101,8 +113,7 @@ async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_ser
         )
         .await
         .unwrap();
-    let error = handle
-        .result()
+    let error = within(LIMIT, "the failure", handle.result())
         .await
         .map(|_| ())
         .map_err(ExecuteError::from)
@@ -121,9 +132,13 @@ async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_ser
         greeting: "Still".into(),
         name: "here".into(),
     };
-    let greeting = execute_activity::<your_activity>(&client, (input,), options(&queue, "after"))
-        .await
-        .unwrap();
+    let greeting = within(
+        LIMIT,
+        "the next activity",
+        execute_activity::<your_activity>(&client, (input,), options(&queue, "after")),
+    )
+    .await
+    .unwrap();
     assert_eq!(greeting, "Still, here!");
     worker.stop().await;
 }

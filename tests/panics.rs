@@ -1,5 +1,8 @@
 //! A panic in an activity, async or blocking, becomes a retryable failure instead of escaping,
-//! and the runtime keeps serving.
+//! and the runtime keeps serving; so does a panic in a user's `Deserialize`, `Serialize` or
+//! payload codec, through the real worker.
+
+mod support;
 
 use activity_runtime::{activity, activity_set, testing::ActivityEnvironment};
 
@@ -49,4 +52,169 @@ async fn blocking_panic_is_a_retryable_failure_with_the_message() {
         .unwrap_err();
     assert_eq!(again.message(), "activity panicked: again");
     assert_eq!(env.run::<still_serving>(()).await.unwrap(), "still serving");
+}
+
+/// Against the real dev server: a panic anywhere in an attempt, not only in the function,
+/// fails that attempt promptly and frees its slot. The worker has one slot, so an attempt that
+/// leaked it would stall every later call.
+mod through_the_worker {
+    use std::time::Duration;
+
+    use activity_runtime::codec::{PayloadCodec, PayloadConversionError, SerializationContextData};
+    use activity_runtime::payload::Payload;
+    use activity_runtime::{Worker, activity, activity_set};
+    use futures::future::BoxFuture;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::support::calls::{self, client, options, result_within, start};
+    use super::support::server;
+
+    /// A parameter type whose `Deserialize` panics.
+    struct PanicsWhenDecoded;
+
+    impl<'de> Deserialize<'de> for PanicsWhenDecoded {
+        fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+            panic!("Deserialize panicked on purpose");
+        }
+    }
+
+    /// A result type whose `Serialize` panics.
+    struct PanicsWhenEncoded;
+
+    impl Serialize for PanicsWhenEncoded {
+        fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            panic!("Serialize panicked on purpose");
+        }
+    }
+
+    #[activity]
+    async fn takes_hostile(_input: PanicsWhenDecoded) {}
+
+    #[activity]
+    fn returns_hostile(_label: String) -> PanicsWhenEncoded {
+        PanicsWhenEncoded
+    }
+
+    #[activity]
+    async fn echo(text: String) -> String {
+        text
+    }
+
+    const DECODE_PANIC: &[u8] = br#""the codec panics decoding this""#;
+    const ENCODE_PANIC: &[u8] = br#""the codec panics encoding this""#;
+
+    /// Passes payloads through, but panics on the two marked ones.
+    struct PanickingCodec;
+
+    impl PayloadCodec for PanickingCodec {
+        fn encode(
+            &self,
+            _: &SerializationContextData,
+            payloads: Vec<Payload>,
+        ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+            if payloads.iter().any(|payload| payload.data == ENCODE_PANIC) {
+                panic!("the codec panicked encoding on purpose");
+            }
+            Box::pin(async move { Ok(payloads) })
+        }
+
+        fn decode(
+            &self,
+            _: &SerializationContextData,
+            payloads: Vec<Payload>,
+        ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+            Box::pin(async move {
+                if payloads.iter().any(|payload| payload.data == DECODE_PANIC) {
+                    panic!("the codec panicked decoding on purpose");
+                }
+                Ok(payloads)
+            })
+        }
+    }
+
+    /// Runs `name` once and returns its failure's type, retryability and message, failing the
+    /// test unless it arrives within seconds: the attempt's own timeout is a minute.
+    async fn failure_of(
+        client: &temporalio_client::Client,
+        queue: &str,
+        name: &str,
+        input: impl activity_runtime::ArgumentList,
+    ) -> (String, bool, String) {
+        let activity = start::<()>(
+            client,
+            name,
+            input,
+            options(queue, Duration::from_secs(60), None, 1),
+        )
+        .await;
+        let error = result_within(&activity, Duration::from_secs(10))
+            .await
+            .expect_err("the attempt fails");
+        match error {
+            activity_runtime::client::ExecuteError::Result(error) => {
+                calls::application_failure(*error)
+            }
+            other => panic!("expected an activity failure, got {other:?}"),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_deserialize_serialize_or_codec_fails_the_attempt_and_the_next_call_succeeds()
+     {
+        let queue = server::task_queue("hostile");
+        let worker = server::start_worker_with(
+            Worker::builder(&queue, activity_set![takes_hostile, returns_hostile, echo])
+                .codec(PanickingCodec)
+                .max_concurrent_activities(1),
+        )
+        .await;
+        let client = client().await;
+        let text = |bytes: &[u8]| serde_json::from_slice::<String>(bytes).unwrap();
+        let cases = [
+            (
+                "takes_hostile",
+                ("anything".to_string(),),
+                "Deserialize panicked on purpose",
+            ),
+            (
+                "returns_hostile",
+                ("unused".to_string(),),
+                "Serialize panicked on purpose",
+            ),
+            (
+                "echo",
+                (text(DECODE_PANIC),),
+                "the codec panicked decoding on purpose",
+            ),
+            (
+                "echo",
+                (text(ENCODE_PANIC),),
+                "the codec panicked encoding on purpose",
+            ),
+        ];
+        for (name, input, panic) in cases {
+            let (error_type, non_retryable, message) =
+                failure_of(&client, &queue, name, input).await;
+            assert_eq!(
+                (error_type.as_str(), non_retryable),
+                ("Panic", false),
+                "{name}"
+            );
+            assert_eq!(message, format!("activity panicked: {panic}"), "{name}");
+
+            let next = start::<String>(
+                &client,
+                "echo",
+                ("still serving".to_string(),),
+                options(&queue, Duration::from_secs(60), None, 1),
+            )
+            .await;
+            assert_eq!(
+                result_within(&next, Duration::from_secs(10)).await.unwrap(),
+                "still serving",
+                "after {name}"
+            );
+        }
+        worker.stop().await;
+    }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use activity_runtime::payload::{self, Payload};
 use support::calls::{self, client, options, start};
+use support::deadline::within;
 use support::server;
 use support::worker_process::WorkerProcess;
 use temporalio_common::UntypedActivity;
@@ -41,11 +42,14 @@ async fn failure_of(
         )
         .await
         .expect("the server accepts the start");
-    let error = handle
-        .result()
-        .await
-        .map(|_| ())
-        .expect_err("the activity fails");
+    let error = within(
+        Duration::from_secs(30),
+        "the activity's failure",
+        handle.result(),
+    )
+    .await
+    .map(|_| ())
+    .expect_err("the activity fails");
     calls::application_failure(error)
 }
 
@@ -143,11 +147,16 @@ async fn every_bad_input_is_a_clear_failure_and_the_worker_survives() {
     let square = start::<u64>(
         &client,
         "square",
-        (9u64,),
+        (9u64, 0u64),
         options(&queue, Duration::from_secs(10), None, 1),
     )
     .await;
-    assert_eq!(square.result().await.unwrap(), 81);
-    let status = worker.terminate();
+    assert_eq!(
+        calls::result_within(&square, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        81
+    );
+    let status = worker.terminate_within(Duration::from_secs(30));
     assert!(status.success(), "{status}");
 }

@@ -4,13 +4,16 @@
 
 mod support;
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serde::Deserialize;
-use support::calls::{self, client, options, start};
+use support::calls::{self, client, options, result_within, start};
+use support::records::{Event, Records};
 use support::server;
 use support::worker_process::WorkerProcess;
+
+/// Long enough for any retry here; a result that takes longer is a failure, not a hang.
+const RESULT_LIMIT: Duration = Duration::from_secs(90);
 
 #[derive(Debug, Deserialize)]
 struct Resumed {
@@ -43,8 +46,7 @@ async fn a_worker_killed_mid_activity_hands_it_to_the_other_which_resumes_from_t
     let second = WorkerProcess::start(server::address(), &queue);
     first.kill();
 
-    let resumed = activity
-        .result()
+    let resumed = result_within(&activity, RESULT_LIMIT)
         .await
         .expect("the activity completes on the other worker");
     assert_eq!(resumed.worker_pid, second.pid());
@@ -69,8 +71,7 @@ async fn a_panic_is_a_retryable_failure_and_the_next_attempt_succeeds() {
         )
         .await;
         assert_eq!(
-            activity
-                .result()
+            result_within(&activity, RESULT_LIMIT)
                 .await
                 .expect("the second attempt succeeds"),
             2,
@@ -81,11 +82,11 @@ async fn a_panic_is_a_retryable_failure_and_the_next_attempt_succeeds() {
     let square = start::<u64>(
         &client,
         "square",
-        (12u64,),
+        (12u64, 0u64),
         options(&queue, Duration::from_secs(10), None, 1),
     )
     .await;
-    assert_eq!(square.result().await.unwrap(), 144);
+    assert_eq!(result_within(&square, RESULT_LIMIT).await.unwrap(), 144);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +106,12 @@ async fn an_activity_that_stops_heartbeating_is_timed_out_and_retried_with_its_l
         ),
     )
     .await;
-    assert_eq!(activity.result().await.expect("the retry completes"), 7);
+    assert_eq!(
+        result_within(&activity, RESULT_LIMIT)
+            .await
+            .expect("the retry completes"),
+        7
+    );
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -135,11 +141,12 @@ async fn a_workflow_cancels_heartbeating_activities_async_and_blocking() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_fifty_in_flight_activities_loses_none_and_completes_each_once() {
     let queue = server::task_queue("sigterm");
+    let records = Records::new("sigterm");
     // A short grace period, so that some activities finish in it and the rest are handed back.
     let first = WorkerProcess::start_with(
         server::address(),
         &queue,
-        &[("TEST_WORKER_GRACE_MS", "1000")],
+        &[("TEST_WORKER_GRACE_MS", "1000"), records.env()],
     );
     let client = client().await;
     let mut activities = Vec::new();
@@ -167,29 +174,55 @@ async fn sigterm_during_fifty_in_flight_activities_loses_none_and_completes_each
     for activity in &activities {
         calls::until_heartbeated(activity).await;
     }
-    let status = first.terminate();
+    let first_pid = first.pid();
+    let status = first.terminate_within(Duration::from_secs(30));
     assert!(
         status.success(),
         "the worker shuts down cleanly on SIGTERM: {status}"
     );
-    let second = WorkerProcess::start(server::address(), &queue);
+    let second = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
 
-    let mut ids = BTreeSet::new();
     let mut handed_back = 0;
     for activity in &activities {
-        let resumed = activity.result().await.expect("every activity completes");
+        let resumed = result_within(activity, RESULT_LIMIT)
+            .await
+            .expect("every activity completes");
         if resumed.worker_pid == second.pid() {
             handed_back += 1;
         }
+    }
+    // What ran, by the workers' own records: every activity started on the first worker, and
+    // ran to its end exactly once, on one worker or the other.
+    let records = records.read();
+    let ids = activities
+        .iter()
+        .map(|activity| activity.handle().activity_id().to_string())
+        .collect::<Vec<_>>();
+    for id in &ids {
+        let of_id = records.iter().filter(|record| &record.activity_id == id);
+        let finished = of_id
+            .clone()
+            .filter(|record| record.event == Event::Finished)
+            .collect::<Vec<_>>();
+        assert_eq!(finished.len(), 1, "{id} ran to its end once: {finished:?}");
         assert!(
-            ids.insert(activity.handle().activity_id().to_string()),
-            "completed twice"
+            of_id
+                .clone()
+                .any(|record| record.event == Event::Started && record.pid == first_pid),
+            "{id} was in flight on the first worker"
         );
     }
-    assert_eq!(ids.len(), 50);
+    let retried_on_second = records
+        .iter()
+        .filter(|record| record.event == Event::Finished && record.pid == second.pid())
+        .count();
+    assert_eq!(
+        retried_on_second, handed_back,
+        "the callers and the records agree"
+    );
     println!(
         "sigterm: 50 in flight, {} finished within the 1 s grace period, {handed_back} handed back \
-         and completed on the other worker, 0 lost, 0 duplicated",
+         and completed on the other worker, 0 lost, 0 run to their end twice (by execution records)",
         50 - handed_back
     );
     assert!(

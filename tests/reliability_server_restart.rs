@@ -1,6 +1,7 @@
 //! A server restart: the dev server keeps its state in a database file, is stopped while the
-//! worker runs, and comes back on the same port. The worker reconnects by itself, and every
-//! activity completes.
+//! worker runs activities, and comes back on the same port. The worker reconnects by itself,
+//! and every activity completes. The activities wait at a gate that the test opens only after
+//! the restart, so they were in flight when the server went down, by construction.
 
 mod support;
 
@@ -9,14 +10,12 @@ use std::time::Duration;
 use activity_runtime::ConnectionConfig;
 use activity_runtime::client::start_activity_by_name;
 use activity_runtime::dev_server::{DevServer, DevServerOptions};
-use serde::Deserialize;
 use support::calls::options;
+use support::deadline::within;
+use support::records::{Event, Records};
 use support::worker_process::WorkerProcess;
 
-#[derive(Debug, Deserialize)]
-struct Resumed {
-    worker_pid: u32,
-}
+const ACTIVITIES: usize = 20;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -39,7 +38,10 @@ async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
         .expect("the server starts");
     let address = server.address().to_string();
     let queue = "restart";
-    let worker = WorkerProcess::start(&address, queue);
+    let records = Records::new("restart");
+    let mut worker = WorkerProcess::start_with(&address, queue, &[records.env()]);
+    let gate = std::env::temp_dir().join(format!("restart-gate-{}", std::process::id()));
+    let _ = std::fs::remove_file(&gate);
 
     let client = ConnectionConfig::new(&address)
         .unwrap()
@@ -47,29 +49,40 @@ async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
         .await
         .unwrap();
     let mut activities = Vec::new();
-    for _ in 0..20 {
-        let started = start_activity_by_name::<Resumed>(
+    for _ in 0..ACTIVITIES {
+        let started = start_activity_by_name::<u32>(
             &client,
-            "resumable",
-            (30u64, 100u64),
-            options(
-                queue,
-                Duration::from_secs(60),
-                Some(Duration::from_secs(5)),
-                20,
-            ),
+            "gated",
+            (gate.to_str().unwrap().to_string(),),
+            options(queue, Duration::from_secs(120), None, 20),
         )
         .await
         .expect("the start is accepted");
         activities.push(started);
     }
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Every activity is running on the worker, held at the closed gate.
+    within(Duration::from_secs(60), "every activity's start", async {
+        while records.count_by_activity(Event::Started).len() < ACTIVITIES {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
 
-    server.shutdown().await;
+    within(
+        Duration::from_secs(30),
+        "the server's stop",
+        server.shutdown(),
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let server = DevServer::start_with(server_options)
-        .await
-        .expect("the server restarts");
+    let server = within(
+        Duration::from_secs(60),
+        "the server's restart",
+        DevServer::start_with(server_options),
+    )
+    .await
+    .expect("the server restarts");
+    std::fs::write(&gate, "").expect("the gate opens");
 
     let client = ConnectionConfig::new(&address)
         .unwrap()
@@ -78,27 +91,42 @@ async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
         .unwrap();
     for started in &activities {
         let handle = client.get_activity_handle(
-            temporalio_common::UntypedActivity::new("resumable"),
+            temporalio_common::UntypedActivity::new("gated"),
             started.handle().activity_id().to_string(),
             None,
         );
-        let result = handle
-            .result()
-            .await
-            .expect("the activity completes after the restart");
-        let resumed: Resumed =
+        let result = within(
+            Duration::from_secs(120),
+            "an activity's result",
+            handle.result(),
+        )
+        .await
+        .expect("the activity completes after the restart");
+        let worker_pid: u32 =
             activity_runtime::payload::decode(&result.payloads[0]).expect("a result");
         assert_eq!(
-            resumed.worker_pid,
+            worker_pid,
             worker.pid(),
             "the same worker process served it"
         );
     }
-    let status = worker.terminate();
+    // Each activity finished exactly once, on the attempt that was in flight at the restart
+    // or on a retry of it; none ran to its end twice.
+    let finished = records.count_by_activity(Event::Finished);
+    assert_eq!(finished.len(), ACTIVITIES);
+    assert!(finished.values().all(|&count| count == 1), "{finished:?}");
+    worker.signal(libc::SIGTERM);
+    let status = worker.wait_within(Duration::from_secs(30));
     assert!(
         status.success(),
         "the worker ran through the restart: {status}"
     );
-    server.shutdown().await;
+    within(
+        Duration::from_secs(30),
+        "the server's stop",
+        server.shutdown(),
+    )
+    .await;
     let _ = std::fs::remove_file(&database);
+    let _ = std::fs::remove_file(&gate);
 }

@@ -1,6 +1,7 @@
 //! The dedicated, bounded thread pool that runs blocking activities.
 
 use tokio::runtime::{Builder, Handle, Runtime};
+use tokio::task::JoinError;
 
 use crate::context::ActivityContext;
 use crate::error::ActivityError;
@@ -10,11 +11,14 @@ use crate::invocation::{Outcome, panicked};
 /// sleeping blocking activities neither starve the async executor nor the `spawn_blocking` calls
 /// of other code. At most `threads` run at once; the rest wait in a queue.
 ///
-/// It is the blocking pool of a runtime of its own, so tokio manages the threads (started on
-/// demand, stopped after ten idle seconds), and nothing here re-implements a pool.
+/// The threads belong to the blocking pool of a runtime of their own, so tokio manages them
+/// (started on demand, stopped after ten idle seconds) and nothing here re-implements a pool.
+/// That runtime drives nothing: each call runs inside the worker's own runtime, so that
+/// `Handle::current()` in a blocking activity is the runtime the worker runs on, with its
+/// timers, IO and executor, as it is in `spawn_blocking` on that runtime.
 pub(crate) struct BlockingPool {
     runtime: Option<Runtime>,
-    handle: Handle,
+    threads: Handle,
 }
 
 impl BlockingPool {
@@ -24,33 +28,40 @@ impl BlockingPool {
             .thread_name("activity-blocking")
             .build()?;
         Ok(Self {
-            handle: runtime.handle().clone(),
+            threads: runtime.handle().clone(),
             runtime: Some(runtime),
         })
     }
 
-    /// Runs `call` on a pool thread, with `context` as the thread's ambient context and `span`
-    /// entered. A panic becomes a retryable failure.
+    /// Runs `call` on a pool thread inside the runtime `worker` (the caller's), with `context`
+    /// as the thread's ambient context and `span` entered.
+    ///
+    /// Dropping the returned future abandons the call: it goes on on its thread, and its
+    /// outcome is dropped.
     pub(crate) async fn run(
         &self,
+        worker: Handle,
         context: ActivityContext,
         span: tracing::Span,
         call: Box<dyn FnOnce() -> Outcome + Send>,
     ) -> Outcome {
-        let task = self.handle.spawn_blocking(move || {
+        let task = self.threads.spawn_blocking(move || {
+            let _runtime = worker.enter();
             let _span = span.entered();
             let _ambient = context.enter_thread();
             call()
         });
-        match task.await {
-            Ok(outcome) => outcome,
-            Err(error) => match error.try_into_panic() {
-                Ok(panic) => Err(panicked(&*panic)),
-                Err(_) => Err(ActivityError::new(
-                    "the blocking activity was stopped before it finished: the worker is shutting down",
-                )),
-            },
-        }
+        task.await.unwrap_or_else(stopped)
+    }
+}
+
+/// The outcome of a call whose thread did not return one: it panicked, or the pool shut down.
+fn stopped(error: JoinError) -> Outcome {
+    match error.try_into_panic() {
+        Ok(panic) => Err(panicked(&*panic)),
+        Err(_) => Err(ActivityError::new(
+            "the blocking activity was stopped before it finished: the worker is shutting down",
+        )),
     }
 }
 

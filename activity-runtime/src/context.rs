@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::ActivityError;
+use crate::output::encode_error;
 use crate::payload::{self, Payload, PayloadError};
 use crate::state::{State, StateMap, missing_state};
 
@@ -49,6 +50,8 @@ struct Inner {
     worker_shutdown: CancellationToken,
     last_heartbeat_details: Vec<Payload>,
     heartbeats: Option<HeartbeatSink>,
+    /// The first heartbeat whose details could not be encoded, which fails the attempt.
+    heartbeat_error: OnceLock<ActivityError>,
     state: Arc<StateMap>,
 }
 
@@ -184,7 +187,11 @@ impl ActivityContext {
     ///
     /// It never blocks: the worker sends heartbeats in the background, and Temporal Core
     /// throttles them to a fraction of the heartbeat timeout, so calling it in a tight loop is
-    /// cheap. Details that cannot be encoded are logged and dropped.
+    /// cheap.
+    ///
+    /// Details that cannot be encoded (a NaN, which JSON cannot hold, or a failing `Serialize`)
+    /// are not sent, and the attempt fails with that error when it ends, as Python's SDK does:
+    /// a retry would otherwise resume from older details than the activity meant to save.
     ///
     /// ```
     /// use activity_runtime::{ActivityContext, activity};
@@ -204,12 +211,23 @@ impl ActivityContext {
         };
         match payload::encode(details) {
             Ok(payload) => sink(vec![payload]),
-            Err(error) => tracing::warn!(
-                activity_type = %self.inner.info.activity_type,
-                activity_id = %self.inner.info.activity_id,
-                "heartbeat dropped: its details could not be encoded: {error}"
-            ),
+            Err(error) => {
+                let error =
+                    encode_error(&self.inner.info.activity_type, "heartbeat details", error);
+                tracing::error!(
+                    activity_type = %self.inner.info.activity_type,
+                    activity_id = %self.inner.info.activity_id,
+                    "heartbeat not sent; the attempt will fail: {}",
+                    error.message()
+                );
+                let _ = self.inner.heartbeat_error.set(error);
+            }
         }
+    }
+
+    /// The failure of the first heartbeat that could not be encoded, if any.
+    pub(crate) fn heartbeat_error(&self) -> Option<ActivityError> {
+        self.inner.heartbeat_error.get().cloned()
     }
 
     /// The details of the last heartbeat of the previous attempt, decoded as `T`; `None` on a
@@ -332,6 +350,11 @@ impl Cancellation {
         let _ = self.details.set(details);
         self.token.cancel();
     }
+
+    /// Why cancellation was requested, once it has been.
+    pub(crate) fn details(&self) -> Option<CancellationDetails> {
+        self.details.get().copied()
+    }
 }
 
 /// What a worker or test environment puts into a context.
@@ -364,6 +387,7 @@ impl ContextParts {
                 worker_shutdown: self.worker_shutdown,
                 last_heartbeat_details: self.last_heartbeat_details,
                 heartbeats: self.heartbeats,
+                heartbeat_error: OnceLock::new(),
                 state: self.state,
             }),
         }

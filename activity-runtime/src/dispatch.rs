@@ -1,5 +1,9 @@
 //! From one activity task to its outcome: the slot, the lookup, the codec, the context, the
-//! executor that suits the body, and the checks on what comes back.
+//! executor that suits the body, the checks on what comes back, the one boundary that turns
+//! every panic into a failure, and the deadline that ends an attempt a shutdown left behind.
+//!
+//! The worker and the test environment both run each attempt through [`Dispatcher::run`], so
+//! a test of one proves the other.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -12,9 +16,12 @@ use tracing::Instrument;
 
 use crate::blocking::BlockingPool;
 use crate::codec::Codec;
-use crate::context::{ActivityInfo, Cancellation, ContextParts, HeartbeatSink};
+use crate::context::{
+    ActivityInfo, Cancellation, CancellationDetails, ContextParts, HeartbeatSink,
+};
 use crate::definition::ActivitySet;
-use crate::error::ActivityError;
+use crate::error::{ActivityError, ErrorKind};
+use crate::heartbeat::Heartbeats;
 use crate::invocation::{Outcome, Work, panicked};
 use crate::limits::PayloadLimits;
 use crate::payload::Payload;
@@ -32,6 +39,8 @@ pub(crate) struct DispatchOptions {
     pub(crate) payload_limits: PayloadLimits,
     pub(crate) codec: Codec,
     pub(crate) state: StateMap,
+    pub(crate) graceful_shutdown_period: Duration,
+    pub(crate) shutdown_abandon_period: Duration,
 }
 
 impl Default for DispatchOptions {
@@ -46,6 +55,8 @@ impl Default for DispatchOptions {
             payload_limits: PayloadLimits::default(),
             codec: Codec::default(),
             state: StateMap::default(),
+            graceful_shutdown_period: Duration::from_secs(10),
+            shutdown_abandon_period: Duration::from_secs(5),
         }
     }
 }
@@ -103,6 +114,22 @@ macro_rules! dispatch_builder_methods {
             self.options.payload_limits = limits;
             self
         }
+
+        /// How long running activities may go on after a shutdown begins, seeing
+        /// `ActivityContext::worker_shutdown`, before they are cancelled. Default 10 s.
+        pub fn graceful_shutdown_period(mut self, period: ::std::time::Duration) -> Self {
+            self.options.graceful_shutdown_period = period;
+            self
+        }
+
+        /// How long activities still running after the grace period have, once cancelled, to
+        /// stop. Then an async activity is dropped, a blocking one is left to finish on its
+        /// thread, and both are reported as failed with the type `WorkerShutdown`, so that the
+        /// server retries them elsewhere at once. Default 5 s.
+        pub fn shutdown_abandon_period(mut self, period: ::std::time::Duration) -> Self {
+            self.options.shutdown_abandon_period = period;
+            self
+        }
     };
 }
 
@@ -133,6 +160,8 @@ struct Shared {
     codec: Codec,
     limits: PayloadLimits,
     worker_shutdown: CancellationToken,
+    graceful_shutdown_period: Duration,
+    shutdown_abandon_period: Duration,
 }
 
 /// Why a dispatcher could not be built.
@@ -161,24 +190,37 @@ impl Dispatcher {
                 codec: options.codec,
                 limits: options.payload_limits,
                 worker_shutdown: CancellationToken::new(),
+                graceful_shutdown_period: options.graceful_shutdown_period,
+                shutdown_abandon_period: options.shutdown_abandon_period,
             }),
         })
     }
 
-    /// Tells every running and future activity that the worker is shutting down.
+    /// Tells every running and future activity that the worker is shutting down, and starts
+    /// the grace period.
     pub(crate) fn begin_shutdown(&self) {
         self.shared.worker_shutdown.cancel();
     }
 
-    /// Runs one task to its outcome, waiting first for a free slot. The outcome's payloads are
-    /// codec-encoded and within the size limits.
+    /// Whether a shutdown has begun.
+    pub(crate) fn is_shutting_down(&self) -> bool {
+        self.shared.worker_shutdown.is_cancelled()
+    }
+
+    /// Completes once a shutdown has begun.
+    pub(crate) async fn shutdown_begun(&self) {
+        self.shared.worker_shutdown.cancelled().await;
+    }
+
+    /// The grace period plus the abandon period: the longest an attempt outlives the start of
+    /// a shutdown.
+    pub(crate) fn shutdown_periods(&self) -> Duration {
+        self.shared.graceful_shutdown_period + self.shared.shutdown_abandon_period
+    }
+
+    /// Runs one task to the outcome the server receives: codec-encoded payloads within the size
+    /// limits, or a bounded failure. It never panics, and it ends by the shutdown's deadline.
     pub(crate) async fn run(&self, task: Task) -> Outcome {
-        let shared = &*self.shared;
-        let _slot = shared
-            .slots
-            .acquire()
-            .await
-            .expect("the semaphore is never closed");
         let info = &task.info;
         let span = tracing::info_span!(
             "activity",
@@ -189,15 +231,29 @@ impl Dispatcher {
             task_queue = %info.task_queue,
         );
         let activity_type = info.activity_type.clone();
-        let outcome = self
-            .attempt(task, span.clone())
-            .instrument(span.clone())
-            .await;
-        self.finish(&activity_type, outcome).instrument(span).await
+        let cancellation = task.cancellation.clone();
+        // The one panic boundary: a user's `Deserialize`, `Serialize` or codec panics as surely
+        // as the function itself, and each must still complete the attempt.
+        let attempt = AssertUnwindSafe(self.attempt(task, span.clone()))
+            .catch_unwind()
+            .map(|caught| caught.unwrap_or_else(|panic| Err(panicked(&*panic))))
+            .instrument(span.clone());
+        let outcome = tokio::select! {
+            biased;
+            outcome = attempt => outcome,
+            () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
+        };
+        let _entered = span.enter();
+        self.settle(&activity_type, outcome, cancellation.details())
     }
 
     async fn attempt(&self, task: Task, span: tracing::Span) -> Outcome {
         let shared = &*self.shared;
+        let _slot = shared
+            .slots
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
         let Some(definition) = shared.registry.resolve(&task.info.activity_type).copied() else {
             return Err(ActivityError::new(format!(
                 "activity type `{}` is not registered on this worker; registered: {}",
@@ -211,30 +267,47 @@ impl Dispatcher {
             .codec
             .decode("last heartbeat details", task.last_heartbeat_details)
             .await?;
+        let heartbeats = task.heartbeats.map(|deliver| {
+            Heartbeats::new(definition.name(), deliver, &shared.codec, shared.limits)
+        });
         let context = ContextParts {
             info: task.info,
             cancellation: task.cancellation,
             worker_shutdown: shared.worker_shutdown.clone(),
             last_heartbeat_details,
-            heartbeats: task
-                .heartbeats
-                .map(|sink| self.heartbeat_sink(definition.name(), sink)),
+            heartbeats: heartbeats
+                .as_ref()
+                .map(|heartbeats| Arc::clone(&heartbeats.sink)),
             state: Arc::clone(shared.registry.state()),
         }
         .build();
-        let invocation = definition.start(context.clone(), arguments)?;
-        match invocation.work {
-            Work::Async(future) => {
-                let watched =
+        let call = async {
+            let invocation = definition.start(context.clone(), arguments)?;
+            let outcome = match invocation.work {
+                Work::Async(future) => {
+                    let watched =
+                        shared
+                            .slow_polls
+                            .watch(definition.name(), definition.function(), future);
+                    context.clone().scope(watched).await
+                }
+                Work::Blocking(call) => {
+                    let runtime = tokio::runtime::Handle::current();
                     shared
-                        .slow_polls
-                        .watch(definition.name(), definition.function(), future);
-                AssertUnwindSafe(context.scope(watched))
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|panic| Err(panicked(&*panic)))
-            }
-            Work::Blocking(call) => shared.blocking.run(context, span, call).await,
+                        .blocking
+                        .run(runtime, context.clone(), span, call)
+                        .await
+                }
+            };
+            let outcome = match context.heartbeat_error() {
+                Some(error) => Err(error),
+                None => outcome,
+            };
+            self.finish(definition.name(), outcome).await
+        };
+        match heartbeats {
+            Some(heartbeats) => heartbeats.alongside(call).await,
+            None => call.await,
         }
     }
 
@@ -261,41 +334,62 @@ impl Dispatcher {
         }
     }
 
-    /// Where the context sends heartbeats: straight to `sink` without a codec, or through a
-    /// task that encodes them in order.
-    fn heartbeat_sink(&self, activity: &'static str, sink: HeartbeatSink) -> HeartbeatSink {
-        let limits = self.shared.limits;
-        let deliver = move |details: Vec<Payload>| match limits.check(
-            activity,
-            "heartbeat details",
-            &details,
-        ) {
-            Ok(()) => sink(details),
-            Err(error) => tracing::warn!(
-                activity_type = activity,
-                "heartbeat dropped: {}",
-                error.message()
-            ),
+    /// Completes once a shutdown has begun, the grace period has passed and the attempt, then
+    /// cancelled, has had the abandon period to stop: the attempt is abandoned then.
+    async fn shutdown_deadline(&self, cancellation: &Cancellation) {
+        let shared = &*self.shared;
+        self.shutdown_begun().await;
+        tokio::time::sleep(shared.graceful_shutdown_period).await;
+        cancellation.cancel(CancellationDetails::worker_shutdown());
+        tokio::time::sleep(shared.shutdown_abandon_period).await;
+    }
+
+    fn abandoned(&self, activity: &str) -> ActivityError {
+        let shared = &*self.shared;
+        let error = ActivityError::new(format!(
+            "activity `{activity}` was abandoned by a worker that shut down: it neither finished \
+             within the {:?} grace period nor stopped within {:?} of its cancellation",
+            shared.graceful_shutdown_period, shared.shutdown_abandon_period
+        ))
+        .with_type(WORKER_SHUTDOWN);
+        tracing::warn!("{}", error.message());
+        error
+    }
+
+    /// The outcome as the server must receive it: a cancellation that the server did not ask
+    /// for becomes a retryable failure (the server would otherwise record the activity as
+    /// cancelled, and never retry it), and a failure is cut to fit.
+    fn settle(
+        &self,
+        activity: &str,
+        outcome: Outcome,
+        cancellation: Option<CancellationDetails>,
+    ) -> Outcome {
+        let error = match outcome {
+            Ok(result) => return Ok(result),
+            Err(error) => error,
         };
-        let codec = self.shared.codec.clone();
-        if !codec.is_some() {
-            return Arc::new(deliver);
-        }
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<Vec<Payload>>();
-        tokio::spawn(async move {
-            while let Some(details) = receiver.recv().await {
-                match codec.encode("heartbeat details", details).await {
-                    Ok(encoded) => deliver(encoded),
-                    Err(error) => tracing::warn!(
-                        activity_type = activity,
-                        "heartbeat dropped: {}",
-                        error.message()
-                    ),
-                }
+        let error = match (error.kind(), cancellation) {
+            (ErrorKind::Cancelled, None) => ActivityError::new(format!(
+                "activity `{activity}` returned a cancellation that nobody requested; it is \
+                 reported as a failure, so that it is retried"
+            ))
+            .with_type("CancelledError"),
+            (ErrorKind::Cancelled, Some(details))
+                if details.worker_shutdown && !details.cancel_requested =>
+            {
+                ActivityError::new(format!(
+                    "activity `{activity}` stopped because its worker is shutting down; it is \
+                     reported as a failure, so that another worker retries it at once"
+                ))
+                .with_type(WORKER_SHUTDOWN)
             }
-        });
-        Arc::new(move |details| {
-            let _ = sender.send(details);
-        })
+            _ => error,
+        };
+        Err(self.shared.limits.fit_failure(activity, error.bounded()))
     }
 }
+
+/// The failure type of an attempt that a shutting-down worker gave back, as Temporal Core
+/// names it.
+const WORKER_SHUTDOWN: &str = "WorkerShutdown";

@@ -17,6 +17,14 @@ use crate::payload::{self, Payload, PayloadError};
 /// The `source` of failures this crate reports, as other SDKs name themselves there.
 const FAILURE_SOURCE: &str = "activity-runtime";
 
+/// The longest message, or cause message, that a reported failure carries; longer ones are cut
+/// with a marker. With [`MAX_CAUSES`], the messages of a failure stay under 600 KiB, so that
+/// with details within the payload limit it fits the server's 4 MiB gRPC messages.
+pub(crate) const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// The most causes a reported failure carries; the rest are summed up in one marker cause.
+pub(crate) const MAX_CAUSES: usize = 32;
+
 /// An activity attempt's failure, as Temporal records it and as callers in any SDK see it.
 ///
 /// An activity returns `Result<T, E>` where `E` is this type or anything that converts into
@@ -188,6 +196,12 @@ impl ActivityError {
         self.category
     }
 
+    /// The same failure with `note` after its message.
+    pub(crate) fn append_to_message(mut self, note: &str) -> Self {
+        self.message.push_str(note);
+        self
+    }
+
     /// The same failure with its details replaced, once the codec has encoded them.
     pub(crate) fn replace_details(mut self, details: Vec<Payload>) -> Self {
         self.details = details;
@@ -198,6 +212,41 @@ impl ActivityError {
     pub fn causes(&self) -> &[ErrorCause] {
         &self.causes
     }
+
+    /// The same failure with its message and causes cut to [`MAX_MESSAGE_BYTES`] each, and its
+    /// cause chain to [`MAX_CAUSES`] links, each cut marked, so that it always fits what the
+    /// server accepts.
+    pub(crate) fn bounded(mut self) -> Self {
+        if self.causes.len() > MAX_CAUSES {
+            let omitted = self.causes.len() - (MAX_CAUSES - 1);
+            self.causes.truncate(MAX_CAUSES - 1);
+            self.causes.push(ErrorCause {
+                message: format!("[{omitted} more causes omitted]"),
+            });
+        }
+        truncate(&mut self.message);
+        for cause in &mut self.causes {
+            truncate(&mut cause.message);
+        }
+        self
+    }
+}
+
+/// Cuts `message` to at most [`MAX_MESSAGE_BYTES`], on a character boundary, with a marker that
+/// says how much was cut.
+fn truncate(message: &mut String) {
+    if message.len() <= MAX_MESSAGE_BYTES {
+        return;
+    }
+    // The marker fits in the room left below the limit: at most 40 bytes.
+    let keep = MAX_MESSAGE_BYTES - 40;
+    let end = (0..=keep)
+        .rev()
+        .find(|&index| message.is_char_boundary(index))
+        .unwrap_or(0);
+    let cut = message.len() - end;
+    message.truncate(end);
+    message.push_str(&format!(" [{cut} more bytes truncated]"));
 }
 
 impl ActivityError {
@@ -358,6 +407,34 @@ mod tests {
         assert_eq!(first.message, "connection reset");
         assert_eq!(first.cause.as_ref().unwrap().message, "socket closed");
         assert!(first.cause.as_ref().unwrap().cause.is_none());
+    }
+
+    #[test]
+    fn bounded_cuts_long_messages_and_long_chains_with_markers() {
+        let mut error = ActivityError::new("é".repeat(MAX_MESSAGE_BYTES));
+        error.causes = (0..100)
+            .map(|index| ErrorCause {
+                message: format!("cause {index}"),
+            })
+            .collect();
+        error.causes[0].message = "x".repeat(3 * MAX_MESSAGE_BYTES);
+        let bounded = error.bounded();
+        assert!(bounded.message().len() <= MAX_MESSAGE_BYTES);
+        // 16,384 two-byte characters; 16,344 bytes are kept.
+        assert!(
+            bounded
+                .message()
+                .ends_with("é [16424 more bytes truncated]"),
+            "{}",
+            &bounded.message()[16300..]
+        );
+        assert_eq!(bounded.causes().len(), MAX_CAUSES);
+        assert!(bounded.causes()[0].message.len() <= MAX_MESSAGE_BYTES);
+        assert_eq!(bounded.causes()[30].message, "cause 30");
+        assert_eq!(bounded.causes()[31].message, "[69 more causes omitted]");
+
+        let short = ActivityError::new("short");
+        assert_eq!(short.clone().bounded(), short);
     }
 
     #[test]

@@ -65,12 +65,15 @@ impl std::fmt::Debug for Invocation {
     }
 }
 
-/// The failure for a panic: retryable, since a later attempt may not panic.
+/// The failure for a panic: retryable, since a later attempt may not panic. It is logged, in
+/// the attempt's span, since the outcome may not reach anyone who reads it.
 pub(crate) fn panicked(panic: &(dyn std::any::Any + Send)) -> ActivityError {
     let message = panic
         .downcast_ref::<&str>()
         .map(|message| (*message).to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a value that is not a string".to_string());
-    ActivityError::new(format!("activity panicked: {message}")).with_type("Panic")
+    let error = ActivityError::new(format!("activity panicked: {message}")).with_type("Panic");
+    tracing::error!("the attempt failed: {}", error.message());
+    error
 }

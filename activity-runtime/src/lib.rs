@@ -227,6 +227,8 @@ mod definition;
 pub mod dev_server;
 mod dispatch;
 pub mod error;
+mod finite;
+mod heartbeat;
 mod invocation;
 mod limits;
 mod output;

@@ -64,4 +64,20 @@ impl PayloadLimits {
         }
         Ok(())
     }
+
+    /// `error` as it can be reported: when the whole failure would be over the error limit
+    /// (details within the limit, plus long messages), it goes without its details, and says
+    /// so. Messages are bounded first ([`ActivityError::bounded`]), so this always fits.
+    pub(crate) fn fit_failure(&self, activity: &str, error: ActivityError) -> ActivityError {
+        let size = error.to_failure().encoded_len();
+        if size <= self.error_bytes {
+            return error;
+        }
+        let note = format!(
+            " [the failure of activity `{activity}` was {size} bytes, over the {} byte limit, \
+             so its details were dropped]",
+            self.error_bytes
+        );
+        error.replace_details(Vec::new()).append_to_message(&note)
+    }
 }

@@ -1,9 +1,10 @@
 //! The bounds that the generated code checks at the user's own types, with messages that say
 //! the fix, and the conversion of what the function returned into an outcome.
 
+use crate::context::ActivityContext;
 use crate::error::ActivityError;
 use crate::invocation::Outcome;
-use crate::payload::{FromPayload, ToPayload};
+use crate::payload::{FromPayload, PayloadError, ToPayload};
 
 /// A type that an activity can take as an argument: decoded from a payload, so it must
 /// implement `serde::Deserialize` (or be a [`Proto`](crate::payload::Proto)) and own its data.
@@ -71,11 +72,27 @@ pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, 
 
 fn encode_result<T: ToPayload>(value: &T) -> Outcome {
     value.to_payload().map_err(|error| {
-        ActivityError::new(format!(
-            "the activity's result could not be encoded: {error}"
-        ))
-        .with_type("PayloadEncodeError")
+        // The ambient context is there whenever a worker or test environment runs the activity.
+        let activity = ActivityContext::current()
+            .map_or_else(|| "?".to_string(), |ctx| ctx.info().activity_type.clone());
+        encode_error(&activity, "result", error)
     })
+}
+
+/// The failure for a value of `activity` that could not be encoded as its `what`. A non-finite
+/// float is non-retryable, since a retry computes the same value; a failing `Serialize` may
+/// depend on state, so it is retried.
+pub(crate) fn encode_error(activity: &str, what: &str, error: PayloadError) -> ActivityError {
+    let deterministic = matches!(error, PayloadError::NonFiniteFloat { .. });
+    let failure = ActivityError::new(format!(
+        "activity `{activity}`: the {what} could not be encoded: {error}"
+    ))
+    .with_type("PayloadEncodeError");
+    if deterministic {
+        failure.non_retryable()
+    } else {
+        failure
+    }
 }
 
 /// Catches a `Result` behind an alias not spelled `Result` (`type Fallible<T> = Result<T, E>`),

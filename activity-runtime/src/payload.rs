@@ -24,6 +24,7 @@
 use serde::de::DeserializeOwned;
 use serde::ser::{self, Impossible, Serialize};
 
+use crate::finite::{FiniteFloats, NON_FINITE};
 use crate::proto;
 
 pub use crate::proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
@@ -70,6 +71,21 @@ pub enum PayloadError {
         expected: &'static str,
         /// The payload's `messageType`.
         found: String,
+    },
+    /// The value holds a NaN or an infinity, which JSON cannot represent: serde_json would
+    /// write `null`, and the caller would read something else than was sent.
+    #[error(
+        "value of type `{type_name}` does not encode as a payload: {} is {value}, which JSON \
+         cannot represent; send a finite number, or an `Option` that is `None` when there is none",
+        describe_path(path)
+    )]
+    NonFiniteFloat {
+        /// The Rust type of the value.
+        type_name: &'static str,
+        /// Where the float sits in the value, as `readings[2].celsius`; `.` for the value itself.
+        path: String,
+        /// The float, as Rust prints it: `NaN`, `inf`, `-inf`.
+        value: String,
     },
     /// The value failed to serialize.
     #[error("value of type `{type_name}` does not encode as a payload: {source}")]
@@ -156,12 +172,42 @@ fn encode_serde<T: Serialize + ?Sized>(value: &T) -> Result<Payload, PayloadErro
     match value.serialize(Classifier) {
         Ok(Special::Null) => Ok(payload(BINARY_NULL, Vec::new())),
         Ok(Special::Bytes(bytes)) => Ok(payload(BINARY_PLAIN, bytes)),
-        Err(NotSpecial) => serde_json::to_vec(value)
-            .map(|data| payload(JSON_PLAIN, data))
-            .map_err(|source| PayloadError::Encode {
-                type_name: std::any::type_name::<T>(),
-                source,
+        Err(NotSpecial) => encode_json(value).map(|data| payload(JSON_PLAIN, data)),
+    }
+}
+
+/// Compact JSON, refusing non-finite floats, which JSON cannot represent.
+fn encode_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, PayloadError> {
+    let type_name = std::any::type_name::<T>();
+    let mut data = Vec::with_capacity(128);
+    let serializer = &mut serde_json::Serializer::new(&mut data);
+    match value.serialize(FiniteFloats(serializer)) {
+        Ok(()) => Ok(data),
+        Err(source) => match source.to_string().strip_prefix(NON_FINITE) {
+            // Only now, on the rare failure, is the value walked again to find where it is.
+            Some(float) => Err(PayloadError::NonFiniteFloat {
+                type_name,
+                path: non_finite_path(value),
+                value: float.to_string(),
             }),
+            None => Err(PayloadError::Encode { type_name, source }),
+        },
+    }
+}
+
+fn non_finite_path<T: Serialize + ?Sized>(value: &T) -> String {
+    let serializer = &mut serde_json::Serializer::new(std::io::sink());
+    match serde_path_to_error::serialize(value, FiniteFloats(serializer)) {
+        Ok(()) => ".".to_string(),
+        Err(error) => error.path().to_string(),
+    }
+}
+
+fn describe_path(path: &str) -> String {
+    if path == "." {
+        "the value".to_string()
+    } else {
+        format!("`{path}`")
     }
 }
 
@@ -436,6 +482,57 @@ mod tests {
         let payload = encode(&vec![1u8, 2]).unwrap();
         assert_eq!(payload.metadata[ENCODING_KEY], b"json/plain");
         assert_eq!(payload.data, b"[1,2]");
+    }
+
+    #[test]
+    fn non_finite_floats_are_refused_with_their_path() {
+        #[derive(Serialize)]
+        struct Reading {
+            celsius: f64,
+        }
+        #[derive(Serialize)]
+        struct Report {
+            readings: Vec<Reading>,
+            ratio: Option<f32>,
+        }
+        let report = Report {
+            readings: vec![Reading { celsius: 1.5 }, Reading { celsius: f64::NAN }],
+            ratio: Some(0.5),
+        };
+        let error = encode(&report).unwrap_err();
+        assert!(
+            matches!(&error, PayloadError::NonFiniteFloat { path, value, .. }
+                if path == "readings[1].celsius" && value == "NaN"),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().contains("`readings[1].celsius` is NaN"),
+            "{error}"
+        );
+
+        let infinite = Report {
+            readings: vec![],
+            ratio: Some(f32::NEG_INFINITY),
+        };
+        assert!(
+            encode(&infinite)
+                .unwrap_err()
+                .to_string()
+                .contains("`ratio` is -inf")
+        );
+        let top = encode(&f64::INFINITY).unwrap_err().to_string();
+        assert!(top.contains("the value is inf"), "{top}");
+        let keyed = std::collections::BTreeMap::from([("a", vec![1.0, f64::NAN])]);
+        assert!(
+            encode(&keyed)
+                .unwrap_err()
+                .to_string()
+                .contains("`a[1]` is NaN")
+        );
+        assert_eq!(
+            encode(&vec![1.0f64, -0.0, 1e300]).unwrap().data,
+            b"[1.0,-0.0,1e+300]"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatS
 use crate::definition::{Activity, ActivitySet};
 use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
 use crate::error::ActivityError;
-use crate::invocation::{Outcome, panicked};
+use crate::invocation::Outcome;
 use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
 
 /// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
@@ -141,14 +141,17 @@ impl ActivityEnvironment {
             })),
             cancellation,
         };
-        // Spawned, as a worker spawns each task, so the activity runs like it does in production.
+        // Spawned, as a worker spawns each attempt, so the activity runs as it does in
+        // production, through the same `Dispatcher::run`, which catches every panic itself.
         let dispatcher = self.dispatcher.clone();
         let outcome = tokio::spawn(async move { dispatcher.run(task).await }).await;
         self.lock_running().remove(&id);
-        outcome.unwrap_or_else(|error| match error.try_into_panic() {
-            Ok(panic) => Err(panicked(&*panic)),
-            Err(_) => Err(ActivityError::new("the activity's task was cancelled")),
-        })
+        match outcome {
+            Ok(outcome) => outcome,
+            // A panic that escaped the dispatcher would escape a worker's attempt too: a bug
+            // that a test must see, not a failure to report.
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        }
     }
 
     /// Requests cancellation of every activity running in this environment, with `details`.
@@ -158,8 +161,10 @@ impl ActivityEnvironment {
         }
     }
 
-    /// Signals a worker shutdown to every running and later activity, as
-    /// `ActivityContext::worker_shutdown` reports it.
+    /// Begins a worker shutdown, as a worker's does: every running and later activity sees
+    /// `ActivityContext::worker_shutdown`; after the grace period, those still running are
+    /// cancelled, and after the abandon period they are abandoned and fail with the type
+    /// `WorkerShutdown`.
     pub fn shutdown_worker(&self) {
         self.dispatcher.begin_shutdown();
     }

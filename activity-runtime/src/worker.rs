@@ -20,7 +20,15 @@ use crate::connection::{ConnectError, ConnectionConfig, ConnectionConfigError};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, WorkflowInfo};
 use crate::definition::ActivitySet;
 use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
-use crate::error::ErrorKind;
+use crate::error::{ActivityError, ErrorKind};
+use crate::invocation::Outcome;
+
+/// How long, after the last attempt was abandoned, the worker waits for Temporal Core to report
+/// the outcomes and finish its own shutdown before it stops without it.
+const CORE_SHUTDOWN_MARGIN: Duration = Duration::from_secs(5);
+
+/// The attempts in flight, by task token, so that Core's cancellations reach them.
+type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 
 /// A worker that runs activities for one task queue, on the Temporal Core engine.
 ///
@@ -57,7 +65,6 @@ pub struct WorkerBuilder {
     pollers: Option<usize>,
     max_worker_activities_per_second: Option<f64>,
     max_task_queue_activities_per_second: Option<f64>,
-    graceful_shutdown_period: Duration,
 }
 
 /// Stops a running [`Worker`] from another task.
@@ -110,7 +117,6 @@ impl Worker {
             pollers: None,
             max_worker_activities_per_second: None,
             max_task_queue_activities_per_second: None,
-            graceful_shutdown_period: Duration::from_secs(10),
         }
     }
 
@@ -128,60 +134,104 @@ impl Worker {
     }
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully: polling stops, in-flight
-    /// activities get the grace period to finish, and the rest are cancelled with the reason
-    /// "worker shutdown". The server retries whatever did not complete, so nothing is lost.
+    /// activities get the grace period to finish, the rest are cancelled with the reason
+    /// "worker shutdown", and those that do not stop within the abandon period are abandoned.
+    /// The server retries whatever did not complete, so nothing is lost.
+    ///
+    /// A second SIGINT or SIGTERM, during the shutdown or after, exits the process at once
+    /// with the usual status (130 or 143), as most servers do.
     ///
     /// # Errors
     /// As [`run`](Self::run).
     pub async fn run_until_signal(self) -> Result<(), WorkerError> {
         let handle = self.shutdown_handle();
         let task_queue = self.task_queue.clone();
+        let mut signals = Signals::listen();
+        // Left running after `run` returns: the handlers stay installed, so a later signal
+        // must still end the process rather than be swallowed.
         tokio::spawn(async move {
-            wait_for_signal().await;
-            tracing::info!(task_queue, "signal received; shutting down the worker");
-            handle.shutdown();
+            loop {
+                let signal = signals.next().await;
+                if handle.is_shutting_down() {
+                    tracing::warn!(task_queue, "{signal} again: exiting at once");
+                    std::process::exit(signal.exit_status());
+                }
+                tracing::info!(
+                    task_queue,
+                    "{signal} received: shutting down gracefully; send it again to exit at once"
+                );
+                handle.shutdown();
+            }
         });
         self.run().await
     }
 
-    /// Serves until [`ShutdownHandle::shutdown`] is called and every in-flight activity has
-    /// completed, been cancelled, or been handed back.
+    /// Serves until [`ShutdownHandle::shutdown`] is called, or polling fails, and every
+    /// attempt in flight has completed, been cancelled, or been abandoned: after a shutdown
+    /// begins, it returns within the grace period plus the abandon period plus a few seconds.
     ///
     /// # Errors
     /// When polling fails in a way that Temporal Core does not retry, for example because the
-    /// namespace was deleted.
+    /// namespace was deleted. The attempts in flight are then shut down as above.
     pub async fn run(self) -> Result<(), WorkerError> {
-        let running = Arc::new(Mutex::new(HashMap::<Vec<u8>, Cancellation>::new()));
-        let mut tasks = JoinSet::new();
-        let result = loop {
-            while tasks.try_join_next().is_some() {}
-            let task = match self.core.poll_activity_task().await {
-                Ok(task) => task,
-                Err(PollError::ShutDown) => break Ok(()),
-                Err(PollError::TonicError(status)) => {
-                    self.shutdown_handle().shutdown();
-                    break Err(WorkerError::Poll {
-                        task_queue: self.task_queue.clone(),
-                        reason: status.to_string(),
-                    });
-                }
+        let running = Running::default();
+        let mut attempts = JoinSet::new();
+        let mut failure = None;
+        let overdue = overdue(self.dispatcher.clone());
+        tokio::pin!(overdue);
+        let core_finished = loop {
+            while attempts.try_join_next().is_some() {}
+            let polled = tokio::select! {
+                polled = self.core.poll_activity_task() => polled,
+                () = &mut overdue => break false,
             };
-            self.accept(task, &running, &mut tasks);
+            match polled {
+                Ok(task) => self.accept(task, &running, &mut attempts),
+                Err(PollError::ShutDown) => break true,
+                Err(PollError::TonicError(status)) => {
+                    if failure.is_none() {
+                        tracing::error!(
+                            task_queue = self.task_queue,
+                            "polling failed, so the worker shuts down: {status}"
+                        );
+                        failure = Some(WorkerError::Poll {
+                            task_queue: self.task_queue.clone(),
+                            reason: status.to_string(),
+                        });
+                        self.shutdown_handle().shutdown();
+                    }
+                    // Polls go on: Core returns `ShutDown` from them once every attempt has
+                    // completed, and its shutdown waits for that.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
         };
-        while tasks.join_next().await.is_some() {}
-        self.core.shutdown().await;
-        if let Ok(core) = Arc::try_unwrap(self.core) {
-            core.finalize_shutdown().await;
+        // Bounded: the dispatcher abandons whatever outlives the shutdown's deadline.
+        while attempts.join_next().await.is_some() {}
+        if core_finished {
+            let finished = tokio::time::timeout(CORE_SHUTDOWN_MARGIN, async {
+                self.core.shutdown().await;
+                if let Ok(core) = Arc::try_unwrap(self.core) {
+                    core.finalize_shutdown().await;
+                }
+            });
+            if finished.await.is_err() {
+                tracing::warn!(
+                    task_queue = self.task_queue,
+                    "Temporal Core did not finish its shutdown in time; the worker stops anyway"
+                );
+            }
+        } else {
+            tracing::warn!(
+                task_queue = self.task_queue,
+                "Temporal Core still had work after the shutdown's deadline; the worker stops \
+                 without waiting for it"
+            );
         }
-        result
+        failure.map_or(Ok(()), Err)
     }
 
-    fn accept(
-        &self,
-        task: ActivityTask,
-        running: &Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>,
-        tasks: &mut JoinSet<()>,
-    ) {
+    fn accept(&self, task: ActivityTask, running: &Running, attempts: &mut JoinSet<()>) {
         let token = task.task_token;
         match task.variant {
             Some(activity_task::Variant::Start(start)) => {
@@ -205,24 +255,11 @@ impl Worker {
                 let dispatcher = self.dispatcher.clone();
                 let core = Arc::clone(&self.core);
                 let running = Arc::clone(running);
-                tasks.spawn(async move {
-                    let result = match dispatcher.run(task).await {
-                        Ok(payload) => ActivityExecutionResult::ok(payload),
-                        Err(error) if error.kind() == ErrorKind::Cancelled => {
-                            ActivityExecutionResult::cancel(error.to_failure())
-                        }
-                        Err(error) => ActivityExecutionResult::fail(error.to_failure()),
-                    };
+                attempts.spawn(async move {
+                    // Never panics, and ends by the shutdown's deadline.
+                    let outcome = dispatcher.run(task).await;
                     lock(&running).remove(&token);
-                    let completion = ActivityTaskCompletion {
-                        task_token: token,
-                        result: Some(result),
-                    };
-                    if let Err(error) = core.complete_activity_task(completion).await {
-                        tracing::error!(
-                            "an activity's completion was refused by Temporal Core: {error}"
-                        );
-                    }
+                    complete(&core, token, outcome).await;
                 });
             }
             Some(activity_task::Variant::Cancel(cancel)) => {
@@ -235,14 +272,73 @@ impl Worker {
     }
 }
 
+/// Completes once a shutdown has begun and the worker has had all the time it gets to end:
+/// the grace period, the abandon period, and a margin for Core to report the outcomes.
+async fn overdue(dispatcher: Dispatcher) {
+    dispatcher.shutdown_begun().await;
+    tokio::time::sleep(dispatcher.shutdown_periods() + CORE_SHUTDOWN_MARGIN).await;
+}
+
+/// Reports an attempt's outcome to Core.
+///
+/// Core refuses a completion only when it is malformed (a success without a result payload) or
+/// the worker does not run activities: neither passes on a retry. It retries transient network
+/// errors itself, inside its client, and turns a result over the namespace's payload limit into
+/// a `PayloadsTooLarge` failure. So a refused completion is replaced once by a failure, which is
+/// never malformed, naming the cause, so that the caller learns what happened instead of
+/// waiting for a timeout.
+async fn complete(core: &CoreWorker, task_token: Vec<u8>, outcome: Outcome) {
+    let completion = ActivityTaskCompletion {
+        task_token: task_token.clone(),
+        result: Some(execution_result(outcome)),
+    };
+    let Err(refused) = core.complete_activity_task(completion).await else {
+        return;
+    };
+    tracing::error!("Temporal Core refused an activity's completion: {refused}");
+    let replacement = ActivityTaskCompletion {
+        task_token,
+        result: Some(execution_result(Err(refused_completion(&refused)))),
+    };
+    if let Err(error) = core.complete_activity_task(replacement).await {
+        tracing::error!("Temporal Core refused the failure that replaced a completion: {error}");
+    }
+}
+
+/// What Core receives for an outcome.
+fn execution_result(outcome: Outcome) -> ActivityExecutionResult {
+    match outcome {
+        Ok(payload) => ActivityExecutionResult::ok(payload),
+        Err(error) if error.kind() == ErrorKind::Cancelled => {
+            ActivityExecutionResult::cancel(error.to_failure())
+        }
+        Err(error) => ActivityExecutionResult::fail(error.to_failure()),
+    }
+}
+
+/// The failure that replaces a completion Core refused.
+fn refused_completion(refused: &impl std::fmt::Display) -> ActivityError {
+    ActivityError::new(format!(
+        "the worker could not report this attempt's outcome, because Temporal Core refused it: \
+         {refused}"
+    ))
+    .with_type("CompletionRefused")
+    .bounded()
+}
+
 impl ShutdownHandle {
     /// Begins a graceful shutdown: polling stops, activities see
-    /// [`ActivityContext::worker_shutdown`](crate::ActivityContext::worker_shutdown), and those
-    /// still running after the grace period are cancelled. [`Worker::run`] returns when it is
-    /// done.
+    /// [`ActivityContext::worker_shutdown`](crate::ActivityContext::worker_shutdown), those
+    /// still running after the grace period are cancelled, and those still running after the
+    /// abandon period are abandoned. [`Worker::run`] returns when it is done.
     pub fn shutdown(&self) {
         self.dispatcher.begin_shutdown();
         self.core.initiate_shutdown();
+    }
+
+    /// Whether a shutdown has begun.
+    pub fn is_shutting_down(&self) -> bool {
+        self.dispatcher.is_shutting_down()
     }
 }
 
@@ -279,13 +375,6 @@ impl WorkerBuilder {
         self
     }
 
-    /// How long in-flight activities may run after a shutdown begins before they are
-    /// cancelled. Default 10 s.
-    pub fn graceful_shutdown_period(mut self, period: Duration) -> Self {
-        self.graceful_shutdown_period = period;
-        self
-    }
-
     /// Checks the activities, connects, and registers the worker with Temporal Core.
     ///
     /// # Errors
@@ -293,6 +382,7 @@ impl WorkerBuilder {
     /// malformed, the server cannot be reached, or Core refuses the configuration.
     pub async fn build(self) -> Result<Worker, WorkerError> {
         let max_outstanding = self.options.max_concurrent_activities;
+        let graceful_shutdown_period = self.options.graceful_shutdown_period;
         let dispatcher = Dispatcher::new(self.set, self.options)?;
         let connection = match self.connection {
             Some(connection) => connection,
@@ -324,7 +414,7 @@ impl WorkerBuilder {
             .maybe_activity_task_poller_behavior(self.pollers.map(PollerBehavior::SimpleMaximum))
             .maybe_max_worker_activities_per_second(self.max_worker_activities_per_second)
             .maybe_max_task_queue_activities_per_second(self.max_task_queue_activities_per_second)
-            .graceful_shutdown_period(self.graceful_shutdown_period)
+            .graceful_shutdown_period(graceful_shutdown_period)
             .build()
             .map_err(start_error)?;
         let core = init_worker(&runtime, config, client)
@@ -428,27 +518,108 @@ fn cancellation_details(cancel: &Cancel) -> CancellationDetails {
     }
 }
 
-async fn wait_for_signal() {
+/// SIGINT and SIGTERM (Ctrl-C elsewhere), listened for from the moment the worker serves.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut interrupt), Ok(mut terminate)) => {
-                tokio::select! {
-                    _ = interrupt.recv() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+/// A signal that stops the worker.
+#[derive(Debug, Clone, Copy)]
+enum StopSignal {
+    Interrupt,
+    Terminate,
+}
+
+impl std::fmt::Display for StopSignal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Interrupt => "SIGINT",
+            Self::Terminate => "SIGTERM",
+        })
+    }
+}
+
+impl StopSignal {
+    /// The status of a process that a signal ended: 128 plus the signal's number.
+    fn exit_status(self) -> i32 {
+        match self {
+            Self::Interrupt => 130,
+            Self::Terminate => 143,
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+impl Signals {
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self {
+                unix: signal(SignalKind::interrupt())
+                    .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)))
+                    .ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    async fn next(&mut self) -> StopSignal {
+        #[cfg(unix)]
+        if let Some((interrupt, terminate)) = &mut self.unix {
+            return tokio::select! {
+                _ = interrupt.recv() => StopSignal::Interrupt,
+                _ = terminate.recv() => StopSignal::Terminate,
+            };
+        }
         let _ = tokio::signal::ctrl_c().await;
+        StopSignal::Interrupt
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use temporalio_common::protos::coresdk::activity_result::activity_execution_result::Status;
+    use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
+    use temporalio_sdk_core::CompleteActivityError;
+
+    use super::*;
+
+    #[test]
+    fn a_refused_completion_is_replaced_by_a_failure_naming_the_refusal() {
+        let refused = CompleteActivityError::MalformedActivityCompletion {
+            reason: "Activity completions must contain a `result` payload".to_string(),
+            completion: None,
+        };
+        let result = execution_result(Err(refused_completion(&refused)));
+        let Some(Status::Failed(failed)) = result.status else {
+            panic!("a failure: {result:?}");
+        };
+        let failure = failed.failure.expect("the failure");
+        assert!(
+            failure.message.starts_with(
+                "the worker could not report this attempt's outcome, because Temporal Core \
+                 refused it: Lang SDK sent us a malformed activity completion (Activity \
+                 completions must contain a `result` payload)"
+            ),
+            "{}",
+            failure.message
+        );
+        let Some(FailureInfo::ApplicationFailureInfo(info)) = failure.failure_info else {
+            panic!("an application failure");
+        };
+        assert_eq!(info.r#type, "CompletionRefused");
+        assert!(!info.non_retryable);
+    }
+
+    #[test]
+    fn cancellations_are_reported_as_cancellations_and_the_rest_as_failures() {
+        let cancelled = execution_result(Err(ActivityError::cancelled()));
+        assert!(matches!(cancelled.status, Some(Status::Cancelled(_))));
+        let failed = execution_result(Err(ActivityError::new("no")));
+        assert!(matches!(failed.status, Some(Status::Failed(_))));
+        let completed = execution_result(Ok(crate::payload::encode(&1).unwrap()));
+        assert!(matches!(completed.status, Some(Status::Completed(_))));
     }
 }

@@ -1,8 +1,12 @@
 //! A worker process for the reliability tests, which kill, signal and restart it.
 //!
 //! `test-worker ADDRESS TASK_QUEUE` serves the activities below until SIGINT or SIGTERM,
-//! printing `ready` once it polls. `TEST_WORKER_GRACE_MS` sets the graceful shutdown period.
+//! printing `ready` once it polls. `TEST_WORKER_GRACE_MS` and `TEST_WORKER_ABANDON_MS` set the
+//! graceful shutdown and abandon periods; with `TEST_WORKER_RECORDS` set to a directory, each
+//! attempt's start and finish are recorded there (`tests/support/records.rs` reads them).
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use activity_runtime::payload::ByteBuf;
@@ -19,6 +23,27 @@ struct Resumed {
     worker_pid: u32,
 }
 
+/// Appends `event` of the current attempt to this process's record file, when records are on.
+/// One `write` per line, in append mode, so that lines never interleave.
+fn record(ctx: &ActivityContext, event: &str) {
+    let Some(dir) = std::env::var_os("TEST_WORKER_RECORDS") else {
+        return;
+    };
+    let path = PathBuf::from(dir).join(format!("{}.log", std::process::id()));
+    let line = format!(
+        "{event} {} {} {}\n",
+        ctx.info().activity_id,
+        ctx.info().attempt,
+        std::process::id()
+    );
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(line.as_bytes()))
+        .expect("the record file is writable");
+}
+
 /// Works through `steps` steps of `step_ms`, heartbeating the next step after each, and
 /// resumes from the last heartbeat on a retry.
 #[activity]
@@ -27,6 +52,7 @@ async fn resumable(
     steps: u64,
     step_ms: u64,
 ) -> Result<Resumed, ActivityError> {
+    record(&ctx, "started");
     let resumed_from = ctx.last_heartbeat_details::<u64>()?.unwrap_or(0);
     for step in resumed_from..steps {
         tokio::select! {
@@ -35,6 +61,7 @@ async fn resumable(
         }
         ctx.heartbeat(&(step + 1));
     }
+    record(&ctx, "finished");
     Ok(Resumed {
         resumed_from,
         attempt: ctx.info().attempt,
@@ -42,10 +69,54 @@ async fn resumable(
     })
 }
 
-/// The load test's unit of work.
+/// The load test's unit of work: it takes `ms`, so that a kill finds some in flight.
 #[activity]
-async fn square(n: u64) -> u64 {
+async fn square(ctx: ActivityContext, n: u64, ms: u64) -> u64 {
+    record(&ctx, "started");
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    record(&ctx, "finished");
     n * n
+}
+
+/// Waits until the file `gate` exists, then answers; the server-restart test opens the gate
+/// only once it has seen every activity start.
+#[activity]
+async fn gated(ctx: ActivityContext, gate: String) -> Result<u32, ActivityError> {
+    record(&ctx, "started");
+    while !std::path::Path::new(&gate).exists() {
+        tokio::select! {
+            _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
+            _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+        }
+    }
+    record(&ctx, "finished");
+    Ok(std::process::id())
+}
+
+/// On its first attempt, heartbeats once and then ignores its cancellation for a minute, as a
+/// careless async activity does; a later attempt answers at once with its process id.
+#[activity]
+async fn ignores_cancellation(ctx: ActivityContext) -> u32 {
+    record(&ctx, "started");
+    if ctx.info().attempt == 1 {
+        ctx.heartbeat(&"started");
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+    record(&ctx, "finished");
+    std::process::id()
+}
+
+/// On its first attempt, heartbeats once and then sleeps for a minute on its thread, deaf to
+/// everything; a later attempt answers at once with its process id.
+#[activity]
+fn sleeps_blocking(ctx: ActivityContext) -> u32 {
+    record(&ctx, "started");
+    if ctx.info().attempt == 1 {
+        ctx.heartbeat(&"started");
+        std::thread::sleep(Duration::from_secs(60));
+    }
+    record(&ctx, "finished");
+    std::process::id()
 }
 
 /// Sleeps, then answers; the graceful-shutdown test sends many of these.
@@ -130,21 +201,30 @@ fn compression() -> Compression {
     }
 }
 
+/// A duration in milliseconds from the environment variable `name`.
+fn milliseconds(name: &str) -> Option<Duration> {
+    let ms = std::env::var(name).ok()?;
+    Some(Duration::from_millis(
+        ms.parse().expect("a number of milliseconds"),
+    ))
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(address), Some(task_queue)) = (args.next(), args.next()) else {
         return Err("usage: test-worker ADDRESS TASK_QUEUE".into());
     };
-    let grace = std::env::var("TEST_WORKER_GRACE_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .map_or(Duration::from_secs(10), Duration::from_millis);
+    let grace = milliseconds("TEST_WORKER_GRACE_MS").unwrap_or(Duration::from_secs(10));
+    let abandon = milliseconds("TEST_WORKER_ABANDON_MS").unwrap_or(Duration::from_secs(5));
     let worker = Worker::builder(
         task_queue,
         activity_set![
             resumable,
             square,
+            gated,
+            ignores_cancellation,
+            sleeps_blocking,
             nap,
             panic_once_async,
             panic_once_blocking,
@@ -158,6 +238,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .connection(ConnectionConfig::new(&address)?.compression(compression()))
     .max_concurrent_activities(200)
     .graceful_shutdown_period(grace)
+    .shutdown_abandon_period(abandon)
     .build()
     .await?;
     println!("ready");

@@ -11,7 +11,9 @@ it prints one JSON object with what Python received.
 import asyncio
 import dataclasses
 import json
+import os
 import sys
+import traceback
 import uuid
 from datetime import timedelta
 from typing import Any, Dict, List, Optional
@@ -129,4 +131,15 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The SDK can crash while the interpreter finalizes (`Fatal Python error:
+    # PyGILState_Release`) after its work is done; the result is printed and flushed, and the
+    # process ends at once, without finalizing.
+    status = 0
+    try:
+        asyncio.run(main())
+    except BaseException:  # noqa: BLE001 - reported, then the exit status says it
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

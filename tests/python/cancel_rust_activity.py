@@ -6,7 +6,9 @@ Run by tests/reliability_faults.rs as
 
 import asyncio
 import json
+import os
 import sys
+import traceback
 import uuid
 from datetime import timedelta
 
@@ -60,4 +62,15 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    # The SDK can crash while the interpreter finalizes (`Fatal Python error:
+    # PyGILState_Release`) after its work is done; the result is printed and flushed, and the
+    # process ends at once, without finalizing.
+    status = 0
+    try:
+        asyncio.run(main())
+    except BaseException:  # noqa: BLE001 - reported, then the exit status says it
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -3,19 +3,23 @@
 use std::time::Duration;
 
 use activity_runtime::ArgumentList;
-use activity_runtime::client::{StartedActivity, start_activity_by_name};
+use activity_runtime::client::{ExecuteError, StartedActivity, start_activity_by_name};
 use activity_runtime::payload::FromPayload;
 use temporalio_client::{ActivityDescribeOptions, ActivityStartOptions, Client};
 use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
 
+use super::deadline::within;
 use super::server;
 
 /// A client of the shared dev server.
 pub async fn client() -> Client {
-    server::connection()
-        .client()
-        .await
-        .expect("the client connects")
+    within(
+        Duration::from_secs(30),
+        "a client's connection",
+        server::connection().client(),
+    )
+    .await
+    .expect("the client connects")
 }
 
 /// Options for one activity on `task_queue`: `start_to_close` per attempt, retried quickly.
@@ -48,27 +52,46 @@ pub async fn start<T: FromPayload>(
     input: impl ArgumentList,
     options: ActivityStartOptions,
 ) -> StartedActivity<T> {
-    start_activity_by_name(client, name, input, options)
-        .await
-        .expect("the server accepts the start")
+    within(
+        Duration::from_secs(30),
+        "the start of an activity",
+        start_activity_by_name(client, name, input, options),
+    )
+    .await
+    .expect("the server accepts the start")
 }
 
-/// Waits until the server has recorded a heartbeat of `activity`.
+/// Waits until the server has recorded a heartbeat of `activity`; fails the test after 60 s.
 pub async fn until_heartbeated<T>(activity: &StartedActivity<T>) {
     let options = ActivityDescribeOptions::builder()
         .include_heartbeat_details(true)
         .build();
-    loop {
-        let description = activity
-            .handle()
-            .describe(options.clone())
-            .await
-            .expect("describe");
-        if description.has_heartbeat_details() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    within(
+        Duration::from_secs(60),
+        "a heartbeat of the activity",
+        async {
+            loop {
+                let description = activity
+                    .handle()
+                    .describe(options.clone())
+                    .await
+                    .expect("describe");
+                if description.has_heartbeat_details() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        },
+    )
+    .await
+}
+
+/// The activity's result, failing the test when it takes longer than `limit`.
+pub async fn result_within<T: FromPayload>(
+    activity: &StartedActivity<T>,
+    limit: Duration,
+) -> Result<T, ExecuteError> {
+    within(limit, "the activity's result", activity.result()).await
 }
 
 /// The type, retryability and message of an application failure, as a Rust caller sees it.

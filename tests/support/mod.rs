@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 pub mod calls;
+pub mod deadline;
 pub mod logs;
+pub mod process;
 pub mod python;
+pub mod records;
 pub mod seed;
 pub mod server;
 pub mod worker_process;

@@ -1,26 +1,26 @@
 //! Running the project's Python clients (`tests/python`), which print one JSON object.
 
-use std::process::Command;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::server;
+use super::{process, server};
+
+/// How long one Python client may run.
+const LIMIT: Duration = Duration::from_secs(180);
 
 /// Runs `tests/python/<script>` with the shared dev server's address followed by `args`, and
 /// decodes the JSON it prints.
 pub async fn run<T: DeserializeOwned>(script: &str, args: &[&str]) -> T {
-    let script = server::project_root().join("tests/python").join(script);
-    let args = args.iter().map(|arg| arg.to_string()).collect::<Vec<_>>();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(server::python())
-            .arg(script)
-            .arg(server::address())
-            .args(args)
-            .output()
-            .expect("the project's Python runs; scripts/setup installs it")
-    })
-    .await
-    .expect("the Python process task");
+    let mut command = process::command(server::python());
+    command
+        .arg(server::project_root().join("tests/python").join(script))
+        .arg(server::address())
+        .args(args);
+    let what = format!("the Python client {script}");
+    let output = tokio::task::spawn_blocking(move || process::output_within(command, LIMIT, &what))
+        .await
+        .expect("the Python process task");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -4,9 +4,14 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use activity_runtime::dev_server::DevServer;
-use activity_runtime::{ActivitySet, ConnectionConfig, ShutdownHandle, Worker, WorkerBuilder};
+use activity_runtime::{
+    ActivitySet, ConnectionConfig, ShutdownHandle, Worker, WorkerBuilder, WorkerError,
+};
+
+use super::deadline::within;
 
 struct Shared {
     address: String,
@@ -41,8 +46,8 @@ fn shared() -> &'static Shared {
             });
         });
         let (address, pid) = receiver
-            .recv()
-            .expect("the dev server thread answers")
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the dev server starts within two minutes")
             .unwrap_or_else(|error| {
                 panic!("{error}; run the tests with scripts/test, which installs the Temporal CLI")
             });
@@ -85,18 +90,39 @@ pub fn task_queue(test: &str) -> String {
 /// A worker running in the background until dropped.
 pub struct RunningWorker {
     handle: ShutdownHandle,
-    task: Option<tokio::task::JoinHandle<Result<(), activity_runtime::WorkerError>>>,
+    task: Option<tokio::task::JoinHandle<Result<(), WorkerError>>>,
 }
 
 impl RunningWorker {
-    /// Shuts the worker down and waits until it has stopped.
-    pub async fn stop(mut self) {
+    /// Shuts the worker down and waits until it has stopped: within its grace and abandon
+    /// periods (10 s and 5 s unless the test set them) plus a few seconds, or the test fails.
+    pub async fn stop(self) {
+        self.stop_within(Duration::from_secs(25))
+            .await
+            .expect("the worker stops cleanly");
+    }
+
+    /// Shuts the worker down and returns what `run` returned, failing the test after `limit`.
+    pub async fn stop_within(mut self, limit: Duration) -> Result<(), WorkerError> {
         self.handle.shutdown();
-        if let Some(task) = self.task.take() {
-            task.await
-                .expect("the worker task")
-                .expect("the worker stops cleanly");
-        }
+        let task = self
+            .task
+            .take()
+            .expect("the worker task is there until stopped");
+        within(limit, "the worker's stop", task)
+            .await
+            .expect("the worker task")
+    }
+
+    /// What `run` returned, once the worker stops by itself; fails the test after `limit`.
+    pub async fn finished_within(mut self, limit: Duration) -> Result<(), WorkerError> {
+        let task = self
+            .task
+            .take()
+            .expect("the worker task is there until stopped");
+        within(limit, "the worker's end", task)
+            .await
+            .expect("the worker task")
     }
 }
 
@@ -113,11 +139,18 @@ pub async fn start_worker(task_queue: &str, set: ActivitySet) -> RunningWorker {
 
 /// Starts the worker that `builder` describes, connected to the dev server.
 pub async fn start_worker_with(builder: WorkerBuilder) -> RunningWorker {
-    let worker = builder
-        .connection(connection())
-        .build()
-        .await
-        .expect("the worker starts");
+    start_worker_on(builder.connection(connection())).await
+}
+
+/// Starts the worker that `builder` describes, connected where it says.
+pub async fn start_worker_on(builder: WorkerBuilder) -> RunningWorker {
+    let worker = within(
+        Duration::from_secs(60),
+        "the worker's start",
+        builder.build(),
+    )
+    .await
+    .expect("the worker starts");
     RunningWorker {
         handle: worker.shutdown_handle(),
         task: Some(tokio::spawn(worker.run())),

@@ -1,7 +1,13 @@
 //! Worker processes (the `test-worker` binary) that tests kill, signal and wait for.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::Duration;
+
+use super::process;
+
+/// How long a worker process may take to connect and report that it polls.
+const START_LIMIT: Duration = Duration::from_secs(60);
 
 /// A `test-worker` process serving one task queue.
 pub struct WorkerProcess {
@@ -16,7 +22,7 @@ impl WorkerProcess {
 
     /// As [`start`](Self::start), with extra environment variables.
     pub fn start_with(address: &str, task_queue: &str, env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_test-worker"))
+        let mut child = process::command(env!("CARGO_BIN_EXE_test-worker"))
             .args([address, task_queue])
             // Expected panics print one line, not a backtrace.
             .env("RUST_BACKTRACE", "0")
@@ -24,11 +30,8 @@ impl WorkerProcess {
             .stdout(Stdio::piped())
             .spawn()
             .expect("the test worker starts");
-        let mut line = String::new();
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        stdout
-            .read_line(&mut line)
-            .expect("the test worker reports");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let (line, stdout) = process::line_within(stdout, START_LIMIT, "the test worker's `ready`");
         assert_eq!(line.trim(), "ready", "the test worker did not start");
         // Keep draining its output so that it never blocks on a full pipe.
         std::thread::spawn(move || for _ in stdout.lines() {});
@@ -46,10 +49,26 @@ impl WorkerProcess {
         let _ = self.child.wait();
     }
 
-    /// Sends SIGTERM, as an orchestrator does, and waits for the process to exit.
-    pub fn terminate(mut self) -> std::process::ExitStatus {
-        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
-        self.child.wait().expect("the test worker exits")
+    /// Sends `signal` (`libc::SIGTERM`, `libc::SIGINT`) without waiting.
+    pub fn signal(&self, signal: libc::c_int) {
+        unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+    }
+
+    /// Whether the process has not exited yet.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("the child's status").is_none()
+    }
+
+    /// Waits for the process to exit, failing the test after `limit`.
+    pub fn wait_within(&mut self, limit: Duration) -> ExitStatus {
+        process::wait_within(&mut self.child, limit, "the test worker")
+    }
+
+    /// Sends SIGTERM, as an orchestrator does, and waits for the process to exit, failing the
+    /// test after `limit`.
+    pub fn terminate_within(mut self, limit: Duration) -> ExitStatus {
+        self.signal(libc::SIGTERM);
+        self.wait_within(limit)
     }
 }
 

@@ -1,0 +1,135 @@
+//! Heartbeats through a codec stay bounded and in order: when the codec falls behind, only the
+//! latest details wait, and what is pending is delivered before the attempt's outcome, so a
+//! retry resumes from the last heartbeat, never from older details.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use activity_runtime::codec::{PayloadCodec, PayloadConversionError, SerializationContextData};
+use activity_runtime::payload::Payload;
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
+use futures::future::BoxFuture;
+use support::calls::{client, options, result_within, start};
+use support::server;
+
+/// Passes payloads through, taking 20 ms for each encoding, and counts the encodings.
+#[derive(Clone, Default)]
+struct SlowCodec {
+    encodings: Arc<AtomicUsize>,
+}
+
+impl PayloadCodec for SlowCodec {
+    fn encode(
+        &self,
+        _: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        let encodings = Arc::clone(&self.encodings);
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            encodings.fetch_add(1, Ordering::SeqCst);
+            Ok(payloads)
+        })
+    }
+
+    fn decode(
+        &self,
+        _: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        Box::pin(async move { Ok(payloads) })
+    }
+}
+
+const BEATS: u64 = 1_000;
+
+/// Heartbeats 1 to 1,000 as fast as it can. The first attempt then fails; a retry returns the
+/// details it resumed from.
+#[activity]
+async fn beat_fast(ctx: ActivityContext) -> Result<u64, ActivityError> {
+    if let Some(last) = ctx.last_heartbeat_details::<u64>()? {
+        return Ok(last);
+    }
+    for beat in 1..=BEATS {
+        ctx.heartbeat(&beat);
+        tokio::task::yield_now().await;
+    }
+    Err(ActivityError::new(
+        "the first attempt fails after its last heartbeat",
+    ))
+}
+
+/// The same, from a blocking thread.
+#[activity]
+fn beat_fast_blocking(ctx: ActivityContext) -> Result<u64, ActivityError> {
+    if let Some(last) = ctx.last_heartbeat_details::<u64>()? {
+        return Ok(last);
+    }
+    for beat in 1..=BEATS {
+        ctx.heartbeat(&beat);
+    }
+    Err(ActivityError::new(
+        "the first attempt fails after its last heartbeat",
+    ))
+}
+
+#[tokio::test]
+async fn a_slow_codec_sends_the_latest_heartbeat_before_the_outcome_and_skips_the_backlog() {
+    let codec = SlowCodec::default();
+    let env = ActivityEnvironment::builder(activity_set![beat_fast, beat_fast_blocking])
+        .codec(codec.clone())
+        .build()
+        .unwrap();
+    for name in ["beat_fast", "beat_fast_blocking"] {
+        let before = env.heartbeats().len();
+        env.run_payloads(name, Vec::new())
+            .await
+            .expect_err("the first attempt fails");
+        // Delivered by the time the outcome is: the last details, after a bounded few.
+        let details = env.heartbeat_details::<u64>().await.unwrap();
+        assert_eq!(details.last(), Some(&BEATS), "{name}");
+        let delivered = env.heartbeats().len() - before;
+        assert!(
+            delivered < 100,
+            "{name}: {delivered} heartbeats went through a codec that takes 20 ms each; only the \
+             latest waits"
+        );
+        println!(
+            "heartbeats: {name}: {BEATS} heartbeats through a codec of 20 ms each: {delivered} \
+             delivered, the last before the outcome"
+        );
+    }
+    assert!(codec.encodings.load(Ordering::SeqCst) < 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_resumes_from_the_last_heartbeat_sent_through_a_slow_codec() {
+    let queue = server::task_queue("heartbeats");
+    let worker = server::start_worker_with(
+        Worker::builder(&queue, activity_set![beat_fast, beat_fast_blocking])
+            .codec(SlowCodec::default()),
+    )
+    .await;
+    let client = client().await;
+    for name in ["beat_fast", "beat_fast_blocking"] {
+        let activity = start::<u64>(
+            &client,
+            name,
+            (),
+            options(&queue, Duration::from_secs(60), None, 2),
+        )
+        .await;
+        let resumed_from = result_within(&activity, Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|error| panic!("{name}: the retry succeeds: {error}"));
+        assert_eq!(
+            resumed_from, BEATS,
+            "{name} resumed from the last heartbeat"
+        );
+    }
+    worker.stop().await;
+}

@@ -1,0 +1,122 @@
+//! Execution records: a worker process (`test-worker` with `TEST_WORKER_RECORDS` set) writes a
+//! line each time an activity starts or finishes an attempt, with its id, the attempt and the
+//! process. Tests count them, so that a claim such as "exactly once" or "the kill hit work in
+//! flight" is checked against what actually ran, not against what the callers saw.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What an attempt did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Event {
+    Started,
+    Finished,
+}
+
+/// One line of a record file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub event: Event,
+    pub activity_id: String,
+    pub attempt: u32,
+    pub pid: u32,
+}
+
+/// A directory of record files, one per worker process. Clones share the directory, which the
+/// first one made removes when dropped.
+pub struct Records {
+    dir: PathBuf,
+    owner: bool,
+}
+
+impl Records {
+    /// An empty directory for the records of one test.
+    pub fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("records-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a records directory");
+        Self { dir, owner: true }
+    }
+
+    /// The environment variable that makes a worker process write here.
+    pub fn env(&self) -> (&'static str, &str) {
+        (
+            "TEST_WORKER_RECORDS",
+            self.dir.to_str().expect("a UTF-8 temp dir"),
+        )
+    }
+
+    /// Every record so far, from every process.
+    pub fn read(&self) -> Vec<Record> {
+        let mut records = Vec::new();
+        for entry in std::fs::read_dir(&self.dir).expect("the records directory") {
+            let text = std::fs::read_to_string(entry.expect("a record file").path())
+                .expect("a record file reads");
+            records.extend(text.lines().map(parse));
+        }
+        records
+    }
+
+    /// The attempts (activity id, attempt) that process `pid` started and did not finish:
+    /// those a kill cut short.
+    pub fn unfinished_on(&self, pid: u32) -> Vec<(String, u32)> {
+        let records = self.read();
+        let of_pid = |event| {
+            records
+                .iter()
+                .filter(move |record| record.pid == pid && record.event == event)
+                .map(|record| (record.activity_id.clone(), record.attempt))
+        };
+        let finished = of_pid(Event::Finished).collect::<std::collections::BTreeSet<_>>();
+        of_pid(Event::Started)
+            .filter(|attempt| !finished.contains(attempt))
+            .collect()
+    }
+
+    /// How many records of `event` each activity has.
+    pub fn count_by_activity(&self, event: Event) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for record in self
+            .read()
+            .into_iter()
+            .filter(|record| record.event == event)
+        {
+            *counts.entry(record.activity_id).or_default() += 1;
+        }
+        counts
+    }
+}
+
+impl Clone for Records {
+    fn clone(&self) -> Self {
+        Self {
+            dir: self.dir.clone(),
+            owner: false,
+        }
+    }
+}
+
+impl Drop for Records {
+    fn drop(&mut self) {
+        if self.owner {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn parse(line: &str) -> Record {
+    let fields = line.split(' ').collect::<Vec<_>>();
+    let [event, activity_id, attempt, pid] = fields[..] else {
+        panic!("a malformed record: {line:?}");
+    };
+    Record {
+        event: match event {
+            "started" => Event::Started,
+            "finished" => Event::Finished,
+            other => panic!("an unknown event {other:?} in {line:?}"),
+        },
+        activity_id: activity_id.to_string(),
+        attempt: attempt.parse().expect("an attempt number"),
+        pid: pid.parse().expect("a process id"),
+    }
+}

@@ -8,12 +8,9 @@ it prints one JSON object with what Python received.
 - standalone: client.execute_activity runs them with no workflow at all.
 """
 
-import asyncio
 import dataclasses
 import json
-import os
 import sys
-import traceback
 import uuid
 from datetime import timedelta
 from typing import Any, Dict, List, Optional
@@ -23,6 +20,8 @@ from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from clean_exit import run_and_exit
 
 
 @dataclasses.dataclass
@@ -131,15 +130,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    # The SDK can crash while the interpreter finalizes (`Fatal Python error:
-    # PyGILState_Release`) after its work is done; the result is printed and flushed, and the
-    # process ends at once, without finalizing.
-    status = 0
-    try:
-        asyncio.run(main())
-    except BaseException:  # noqa: BLE001 - reported, then the exit status says it
-        traceback.print_exc()
-        status = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+    run_and_exit(main)

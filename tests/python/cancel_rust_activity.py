@@ -6,9 +6,7 @@ Run by tests/reliability_faults.rs as
 
 import asyncio
 import json
-import os
 import sys
-import traceback
 import uuid
 from datetime import timedelta
 
@@ -17,6 +15,8 @@ from temporalio.client import Client
 from temporalio.exceptions import ActivityError, CancelledError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.workflow import ActivityCancellationType
+
+from clean_exit import run_and_exit
 
 
 @workflow.defn
@@ -62,15 +62,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    # The SDK can crash while the interpreter finalizes (`Fatal Python error:
-    # PyGILState_Release`) after its work is done; the result is printed and flushed, and the
-    # process ends at once, without finalizing.
-    status = 0
-    try:
-        asyncio.run(main())
-    except BaseException:  # noqa: BLE001 - reported, then the exit status says it
-        traceback.print_exc()
-        status = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+    run_and_exit(main)

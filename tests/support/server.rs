@@ -97,21 +97,10 @@ impl RunningWorker {
     /// Shuts the worker down and waits until it has stopped: within its grace and abandon
     /// periods (10 s and 5 s unless the test set them) plus a few seconds, or the test fails.
     pub async fn stop(self) {
-        self.stop_within(Duration::from_secs(25))
+        self.handle.shutdown();
+        self.finished_within(Duration::from_secs(25))
             .await
             .expect("the worker stops cleanly");
-    }
-
-    /// Shuts the worker down and returns what `run` returned, failing the test after `limit`.
-    pub async fn stop_within(mut self, limit: Duration) -> Result<(), WorkerError> {
-        self.handle.shutdown();
-        let task = self
-            .task
-            .take()
-            .expect("the worker task is there until stopped");
-        within(limit, "the worker's stop", task)
-            .await
-            .expect("the worker task")
     }
 
     /// What `run` returned, once the worker stops by itself; fails the test after `limit`.

@@ -11,11 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use activity_runtime::ConnectionConfig;
 use activity_runtime::client::start_activity_by_name;
+use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client};
+use activity_runtime::connection::Compression;
 use activity_runtime::dev_server::DevServer;
-use activity_runtime::{Compression, ConnectionConfig};
-use temporalio_client::ActivityStartOptions;
-use temporalio_common::ActivityCloseTimeouts;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -56,7 +56,7 @@ fn start_worker(address: &str, queue: &str, compression: &str) -> Child {
     child
 }
 
-async fn run_activities(client: Arc<temporalio_client::Client>, queue: &str, count: usize) {
+async fn run_activities(client: Arc<Client>, queue: &str, count: usize) {
     let slots = Arc::new(Semaphore::new(64));
     let mut calls = JoinSet::new();
     for n in 0..count as u64 {

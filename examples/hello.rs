@@ -18,11 +18,10 @@
 use std::time::Duration;
 
 use activity_runtime::client::execute_activity;
+use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions};
 use activity_runtime::dev_server::{DevServer, DevServerOptions};
 use activity_runtime::{ConnectionConfig, Worker, activity, activity_set};
 use serde::{Deserialize, Serialize};
-use temporalio_client::ActivityStartOptions;
-use temporalio_common::ActivityCloseTimeouts;
 
 #[derive(Serialize, Deserialize)]
 pub struct YourParams {

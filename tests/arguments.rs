@@ -1,10 +1,10 @@
 //! How the generated code decodes an activity task's payloads into the function's parameters.
 
+use activity_runtime::context::ActivityInfo;
+use activity_runtime::definition::ActivityDefinition;
 use activity_runtime::payload::{self, Payload};
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{
-    ActivityContext, ActivityDefinition, ActivityError, ActivityInfo, activity, activity_set,
-};
+use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -23,7 +23,9 @@ async fn greet(
     vec![line; times as usize].join(" ")
 }
 
-fn start(payloads: Vec<Payload>) -> Result<activity_runtime::Invocation, ActivityError> {
+fn start(
+    payloads: Vec<Payload>,
+) -> Result<activity_runtime::definition::Invocation, ActivityError> {
     let ctx = ActivityContext::new(ActivityInfo::new("greet"));
     ActivityDefinition::of::<greet>().start(ctx, payloads)
 }
@@ -39,7 +41,7 @@ fn params() -> serde_json::Value {
     serde_json::json!({"greeting": "Hello", "name": "World"})
 }
 
-async fn run(payloads: Vec<Payload>) -> activity_runtime::Outcome {
+async fn run(payloads: Vec<Payload>) -> activity_runtime::definition::Outcome {
     ActivityEnvironment::new(activity_set![greet])
         .unwrap()
         .run_payloads("greet", payloads)

@@ -2,7 +2,9 @@
 //! results, heartbeat details, the previous attempt's details, and failure details. Activity
 //! code only sees plain payloads.
 
-use activity_runtime::codec::{PayloadCodec, PayloadConversionError, SerializationContextData};
+use activity_runtime::payload::codec::{
+    PayloadCodec, PayloadConversionError, SerializationContextData,
+};
 use activity_runtime::payload::{self, Payload};
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};

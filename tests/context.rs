@@ -7,11 +7,9 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
+use activity_runtime::context::{ActivityInfo, CancellationDetails, WorkflowInfo};
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{
-    ActivityContext, ActivityError, ActivityInfo, CancellationDetails, WorkflowInfo, activity,
-    activity_set,
-};
+use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use serde::{Deserialize, Serialize};
 use support::logs;
 

@@ -105,7 +105,7 @@ async fn count_concurrent_async(ms: u64) -> usize {
 
 async fn run_many<A>(env: &Arc<ActivityEnvironment>, count: usize)
 where
-    A: activity_runtime::Activity<Input = (u64,), Output = usize>,
+    A: activity_runtime::definition::Activity<Input = (u64,), Output = usize>,
 {
     let runs = (0..count)
         .map(|_| {

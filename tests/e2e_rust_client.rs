@@ -7,6 +7,7 @@ mod support;
 
 use std::time::Duration;
 
+use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, RetryPolicy};
 use activity_runtime::client::{ExecuteError, execute_activity};
 use activity_runtime::payload;
 use activity_runtime::{ActivityError, activity, activity_set};
@@ -14,9 +15,8 @@ use support::calls;
 use support::deadline::within;
 use support::seed::{YourParams, your_activity};
 use support::server;
-use temporalio_client::ActivityStartOptions;
+use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, UntypedActivity};
 
 #[activity]
 fn refuse(reason: String) -> Result<(), ActivityError> {

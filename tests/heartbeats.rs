@@ -8,8 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use activity_runtime::codec::{PayloadCodec, PayloadConversionError, SerializationContextData};
 use activity_runtime::payload::Payload;
+use activity_runtime::payload::codec::{
+    PayloadCodec, PayloadConversionError, SerializationContextData,
+};
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
 use futures::future::BoxFuture;

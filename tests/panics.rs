@@ -60,8 +60,10 @@ async fn blocking_panic_is_a_retryable_failure_with_the_message() {
 mod through_the_worker {
     use std::time::Duration;
 
-    use activity_runtime::codec::{PayloadCodec, PayloadConversionError, SerializationContextData};
     use activity_runtime::payload::Payload;
+    use activity_runtime::payload::codec::{
+        PayloadCodec, PayloadConversionError, SerializationContextData,
+    };
     use activity_runtime::{Worker, activity, activity_set};
     use futures::future::BoxFuture;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -135,10 +137,10 @@ mod through_the_worker {
     /// Runs `name` once and returns its failure's type, retryability and message, failing the
     /// test unless it arrives within seconds: the attempt's own timeout is a minute.
     async fn failure_of(
-        client: &temporalio_client::Client,
+        client: &activity_runtime::client::Client,
         queue: &str,
         name: &str,
-        input: impl activity_runtime::ArgumentList,
+        input: impl activity_runtime::payload::ArgumentList,
     ) -> (String, bool, String) {
         let activity = start::<()>(
             client,

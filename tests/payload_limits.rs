@@ -6,7 +6,8 @@ mod support;
 
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{PayloadLimits, activity, activity_set};
+use activity_runtime::worker::PayloadLimits;
+use activity_runtime::{activity, activity_set};
 use support::logs;
 
 #[activity]

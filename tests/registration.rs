@@ -1,9 +1,8 @@
 //! How activities are gathered: by name with `activity_set!`, or all at once with
 //! `all_activities()`, and how the companion sits beside the function.
 
-use activity_runtime::{
-    Activity, ActivityDefinition, Execution, activity, activity_set, all_activities,
-};
+use activity_runtime::definition::{Activity, ActivityDefinition, Execution};
+use activity_runtime::{activity, activity_set, all_activities};
 
 #[activity(name = "your_activity")]
 async fn your_activity(name: String) -> String {

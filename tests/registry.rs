@@ -1,9 +1,10 @@
 //! A worker's set of activities is checked once, when it is built: names are unique, at most one
 //! activity is dynamic, and an unknown type is a retryable `NotFoundError` that lists the names.
 
+use activity_runtime::error::RegistryError;
 use activity_runtime::payload::{self, Payload};
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext, RegistryError, activity, activity_set};
+use activity_runtime::{ActivityContext, activity, activity_set};
 
 mod billing {
     #[activity_runtime::activity(name = "charge")]
@@ -36,7 +37,7 @@ fn other_fallback(args: Vec<Payload>) -> usize {
 
 fn registry_error(set: activity_runtime::ActivitySet) -> RegistryError {
     match ActivityEnvironment::new(set).unwrap_err() {
-        activity_runtime::BuildError::Registry(error) => error,
+        activity_runtime::error::BuildError::Registry(error) => error,
         other => panic!("expected a registry error, got {other}"),
     }
 }

@@ -29,7 +29,7 @@ fn label() -> Payload {
 
 /// The failure type, retryability and message of an activity run with `arguments`.
 async fn failure_of(
-    client: &temporalio_client::Client,
+    client: &activity_runtime::client::Client,
     queue: &str,
     name: &str,
     arguments: Vec<Payload>,

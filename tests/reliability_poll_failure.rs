@@ -8,9 +8,8 @@ mod support;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use activity_runtime::{
-    ActivityContext, ConnectionConfig, Worker, WorkerError, activity, activity_set,
-};
+use activity_runtime::worker::WorkerError;
+use activity_runtime::{ActivityContext, ConnectionConfig, Worker, activity, activity_set};
 use support::calls::options;
 use support::deadline::within;
 use support::{process, server};

@@ -4,10 +4,9 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use activity_runtime::error::RegistryError;
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{
-    ActivityContext, ActivityError, RegistryError, State, activity, activity_set,
-};
+use activity_runtime::{ActivityContext, ActivityError, State, activity, activity_set};
 
 #[derive(Default)]
 struct Counter(AtomicU32);
@@ -74,7 +73,8 @@ fn missing_state_is_an_error_at_construction_naming_the_type() {
             || message.contains("Mutex<alloc::vec::Vec<alloc::string::String>>"),
         "{message}"
     );
-    let activity_runtime::BuildError::Registry(RegistryError::Several(problems)) = error else {
+    let activity_runtime::error::BuildError::Registry(RegistryError::Several(problems)) = error
+    else {
         panic!("both missing types are reported");
     };
     assert_eq!(problems.len(), 2);

@@ -7,16 +7,17 @@ use std::marker::PhantomData;
 use temporalio_client::errors::{
     ActivityInteractionError, ActivityResultError, StartActivityError,
 };
-use temporalio_client::{
-    ActivityCancelOptions, ActivityHandle, ActivityStartOptions, Client, ClientOptions,
-};
+use temporalio_client::{ActivityCancelOptions, ActivityHandle, ClientOptions};
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
 
-use crate::arguments::ArgumentList;
+use crate::activity::Activity;
 use crate::connection::{ConnectError, ConnectionConfig};
-use crate::definition::Activity;
+use crate::payload::ArgumentList;
+
 use crate::payload::{FromPayload, PayloadError};
+pub use temporalio_client::{ActivityStartOptions, Client};
+pub use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
 
 /// Why a standalone activity did not produce a result.
 #[derive(Debug, thiserror::Error)]

@@ -5,15 +5,16 @@
 use std::net::IpAddr;
 
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
-use temporalio_client::{
-    ClientOptions, Connection, ConnectionOptions, GrpcCompression, TlsOptions,
-};
+use temporalio_client::{ClientOptions, Connection, ConnectionOptions, GrpcCompression};
+
+pub use temporalio_client::{ClientTlsOptions, TlsOptions};
 use url::Url;
 
 /// How a worker reaches the Temporal server, and in which namespace it works.
 ///
 /// ```
-/// use activity_runtime::{Compression, ConnectionConfig};
+/// use activity_runtime::ConnectionConfig;
+/// use activity_runtime::connection::Compression;
 ///
 /// let config = ConnectionConfig::new("127.0.0.1:7233")
 ///     .unwrap()
@@ -83,7 +84,7 @@ impl ConnectionConfig {
     /// # Errors
     /// When the address does not parse.
     pub fn new(address: &str) -> Result<Self, ConnectionConfigError> {
-        let url = parse_address(address, false)?;
+        let url = parse_address(address)?;
         Ok(Self::from_options(
             ConnectionOptions::new(url).build(),
             "default".to_string(),
@@ -197,7 +198,7 @@ impl std::fmt::Debug for ConnectionConfig {
     }
 }
 
-fn parse_address(address: &str, tls: bool) -> Result<Url, ConnectionConfigError> {
+fn parse_address(address: &str) -> Result<Url, ConnectionConfigError> {
     let invalid = |reason: String| ConnectionConfigError::InvalidAddress {
         address: address.to_string(),
         reason,
@@ -208,9 +209,8 @@ fn parse_address(address: &str, tls: bool) -> Result<Url, ConnectionConfigError>
     {
         return Ok(url);
     }
-    let scheme = if tls { "https" } else { "http" };
     let url =
-        Url::parse(&format!("{scheme}://{address}")).map_err(|error| invalid(error.to_string()))?;
+        Url::parse(&format!("http://{address}")).map_err(|error| invalid(error.to_string()))?;
     if url.port().is_none() {
         return Err(invalid("no port".to_string()));
     }

@@ -55,7 +55,7 @@
 //! ```
 //!
 //! **Context.** An [`ActivityContext`] as the first parameter gives the activity its
-//! [`ActivityInfo`] and its cancellation.
+//! [`ActivityInfo`](context::ActivityInfo) and its cancellation.
 //!
 //! ```
 //! # use activity_runtime::{activity, ActivityContext};
@@ -160,13 +160,13 @@
 //! worker: blocking activities on a dedicated, bounded thread pool; at most
 //! `max_concurrent_activities` at once; a panic as a retryable failure; an async activity that
 //! blocks its thread for more than 100 ms in one poll reported once, with the fix; a
-//! [`codec::PayloadCodec`] on every payload path; results over 2 MiB refused as
+//! [`PayloadCodec`](payload::codec::PayloadCodec) on every payload path; results over 2 MiB refused as
 //! `PayloadTooLarge`.
 //!
 //! # Registration
 //!
 //! Beside each function, `#[activity]` generates a companion of the same name in the type
-//! namespace, implementing [`Activity`]. [`activity_set!`] gathers companions into an
+//! namespace, implementing [`Activity`](definition::Activity). [`activity_set!`] gathers companions into an
 //! [`ActivitySet`] for a worker or a test environment, and [`all_activities`] returns every
 //! `#[activity]` linked into the binary. Two functions with one activity name are refused when
 //! the worker or environment is built, with both functions named.
@@ -216,44 +216,38 @@
 
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
-mod arguments;
-mod blocking;
+// The modules follow one activity task's data path; a module uses only those above it in
+// this list (ARCHITECTURE.md): payload ← error ← context ← activity ← dispatch ← the rest.
+mod activity;
 pub mod client;
-pub mod codec;
-mod connection;
+pub mod connection;
 pub mod context;
-mod definition;
 #[cfg(feature = "dev-server")]
 pub mod dev_server;
 mod dispatch;
 pub mod error;
-mod finite;
-mod heartbeat;
-mod invocation;
-mod limits;
-mod output;
 pub mod payload;
-mod proto;
-mod registry;
-mod slow_poll;
-mod state;
 pub mod testing;
-mod worker;
+pub mod worker;
 
+pub use activity::signature;
+pub use activity::{ActivitySet, all_activities};
 pub use activity_macros::{activities, activity};
-pub use arguments::{ArgumentList, Arguments, DynamicArguments};
-pub use connection::{Compression, ConnectError, ConnectionConfig, ConnectionConfigError};
-pub use context::{ActivityContext, ActivityInfo, CancellationDetails, WorkflowInfo};
-pub use definition::{
-    Activity, ActivityDefinition, ActivityImpl, ActivitySet, Execution, all_activities,
-};
-pub use dispatch::BuildError;
+pub use connection::ConnectionConfig;
+pub use context::{ActivityContext, State};
 pub use error::ActivityError;
-pub use invocation::{Invocation, Outcome};
-pub use limits::PayloadLimits;
-pub use registry::RegistryError;
-pub use state::{State, StateParameter, StateRequirement};
-pub use worker::{ShutdownHandle, Worker, WorkerBuilder, WorkerError};
+pub use worker::Worker;
+
+/// What `#[activity]` generates beside each function, and what sets and workers hold: the
+/// [`Activity`](definition::Activity) companion, its type-erased
+/// [`ActivityDefinition`](definition::ActivityDefinition), and the prepared call. Code that
+/// only writes and runs activities never names these.
+pub mod definition {
+    pub use crate::activity::arguments::Arguments;
+    pub use crate::activity::invocation::{Execution, Invocation, Outcome};
+    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl, ActivitySet};
+    pub use crate::context::StateRequirement;
+}
 
 /// An [`ActivitySet`] of `#[activity]` functions, named by path.
 ///
@@ -277,7 +271,7 @@ pub use worker::{ShutdownHandle, Worker, WorkerBuilder, WorkerError};
 macro_rules! activity_set {
     ($($activity:path),* $(,)?) => {
         $crate::ActivitySet::new([
-            $($crate::ActivityDefinition::of::<$activity>()),*
+            $($crate::definition::ActivityDefinition::of::<$activity>()),*
         ])
     };
 }
@@ -285,12 +279,13 @@ macro_rules! activity_set {
 /// What the generated code reaches; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::output::{
+    pub use crate::activity::invocation::{Execution, Invocation};
+    pub use crate::activity::signature::{
         PlainValue, Probe, ResultBehindAlias, ResultParts, finish_result, finish_value,
         require_plain_value,
     };
-    pub use crate::{Activity, ActivityContext, ActivityDefinition, ActivityError, Arguments};
-    pub use crate::{ActivityImpl, Execution, Invocation};
-    pub use crate::{State, StateParameter, StateRequirement};
+    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl, Arguments};
+    pub use crate::context::state::{StateParameter, StateRequirement};
+    pub use crate::{ActivityContext, ActivityError, State};
     pub use inventory;
 }

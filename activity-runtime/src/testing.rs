@@ -6,14 +6,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
-use crate::arguments::ArgumentList;
-use crate::codec::Codec;
+use crate::activity::{Activity, ActivitySet, Outcome};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink};
-use crate::definition::{Activity, ActivitySet};
-use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
-use crate::error::ActivityError;
-use crate::invocation::Outcome;
-use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
+use crate::dispatch::codec::Codec;
+use crate::dispatch::{DispatchOptions, Dispatcher, Task};
+use crate::error::{ActivityError, BuildError, RuntimeFailure};
+use crate::payload::{ArgumentList, FromPayload, Payload, PayloadError, ToPayload};
 
 /// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
 /// checks as a worker: typed arguments in, typed result out. It can set the info, capture
@@ -274,7 +272,5 @@ fn default_info() -> ActivityInfo {
 }
 
 fn encode_error(error: PayloadError) -> ActivityError {
-    ActivityError::new(format!("an argument could not be encoded: {error}"))
-        .with_type("PayloadEncodeError")
-        .non_retryable()
+    RuntimeFailure::PayloadEncode.with_message(format!("an argument could not be encoded: {error}"))
 }

@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
+use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client, RetryPolicy};
 use activity_runtime::dev_server::DevServer;
-use activity_runtime::{ShutdownHandle, WorkerBuilder, WorkerError};
-use temporalio_client::{ActivityStartOptions, Client};
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
+use activity_runtime::worker::{ShutdownHandle, WorkerBuilder, WorkerError};
 use tokio::task::JoinHandle;
 
 /// A dev server, a worker serving it, and a client of it.

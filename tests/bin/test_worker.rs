@@ -9,9 +9,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use activity_runtime::connection::Compression;
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::{
-    ActivityContext, ActivityError, Compression, ConnectionConfig, Worker, activity, activity_set,
+    ActivityContext, ActivityError, ConnectionConfig, Worker, activity, activity_set,
 };
 use serde::{Deserialize, Serialize};
 

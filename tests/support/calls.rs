@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use activity_runtime::ArgumentList;
+use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client, RetryPolicy};
 use activity_runtime::client::{ExecuteError, StartedActivity, start_activity_by_name};
+use activity_runtime::payload::ArgumentList;
 use activity_runtime::payload::FromPayload;
-use temporalio_client::{ActivityDescribeOptions, ActivityStartOptions, Client};
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
+use temporalio_client::ActivityDescribeOptions;
 
 use super::deadline::within;
 use super::server;

@@ -7,9 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use activity_runtime::dev_server::DevServer;
-use activity_runtime::{
-    ActivitySet, ConnectionConfig, ShutdownHandle, Worker, WorkerBuilder, WorkerError,
-};
+use activity_runtime::worker::{ShutdownHandle, WorkerBuilder, WorkerError};
+use activity_runtime::{ActivitySet, ConnectionConfig, Worker};
 
 use super::deadline::within;
 

@@ -1,6 +1,7 @@
 // A plain `fn` is a blocking activity, run off the async executor.
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{Activity, Execution, activity, activity_set};
+use activity_runtime::{activity, activity_set};
+use activity_runtime::definition::{Activity, Execution};
 
 #[activity]
 fn checksum(data: String) -> u32 {

@@ -1,6 +1,7 @@
 // An `ActivityContext` first parameter, under any path, is passed through and not decoded.
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext, ActivityInfo, activity, activity_set};
+use activity_runtime::{ActivityContext, activity, activity_set};
+use activity_runtime::context::ActivityInfo;
 
 #[activity]
 async fn whoami(ctx: ActivityContext, suffix: String) -> String {

@@ -1,6 +1,7 @@
 // The seed's activity, named as in Python's `@activity.defn(name="your_activity")`, runs.
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{Activity, Execution, activity, activity_set};
+use activity_runtime::{activity, activity_set};
+use activity_runtime::definition::{Activity, Execution};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 // Without `name`, the activity type is the function's name, as in Python.
-use activity_runtime::{Activity, activity};
+use activity_runtime::activity;
+use activity_runtime::definition::Activity;
 
 #[activity]
 async fn compute_total(prices: Vec<u64>) -> u64 {

@@ -1,6 +1,8 @@
 // There is no upper limit on the number of arguments; each is one payload, in order.
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{Activity, ArgumentList, activity, activity_set};
+use activity_runtime::{activity, activity_set};
+use activity_runtime::definition::Activity;
+use activity_runtime::payload::ArgumentList;
 
 #[activity]
 async fn sum_twelve(

@@ -1,6 +1,7 @@
 // No parameters and no return type: the input is an empty tuple and the result `binary/null`.
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{Activity, activity, activity_set};
+use activity_runtime::{activity, activity_set};
+use activity_runtime::definition::Activity;
 
 #[activity]
 async fn ping() {}

@@ -1,7 +1,7 @@
 // `crate = "..."` names the runtime when the dependency is renamed.
 extern crate activity_runtime as renamed;
 
-use renamed::Activity;
+use renamed::definition::Activity;
 
 #[renamed::activity(crate = "renamed")]
 async fn via_renamed(x: u32) -> u32 {

@@ -14,20 +14,27 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::blocking::BlockingPool;
-use crate::codec::Codec;
+mod blocking;
+pub(crate) mod codec;
+mod heartbeat;
+pub(crate) mod limits;
+pub(crate) mod registry;
+mod slow_poll;
+
+use crate::activity::ActivitySet;
+use crate::activity::invocation::{Outcome, Work, panicked};
+use crate::context::state::StateMap;
 use crate::context::{
     ActivityInfo, Cancellation, CancellationDetails, ContextParts, HeartbeatSink,
 };
-use crate::definition::ActivitySet;
-use crate::error::{ActivityError, ErrorKind};
-use crate::heartbeat::Heartbeats;
-use crate::invocation::{Outcome, Work, panicked};
-use crate::limits::PayloadLimits;
+use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
 use crate::payload::Payload;
-use crate::registry::{NameList, Registry, RegistryError};
-use crate::slow_poll::SlowPollDetector;
-use crate::state::StateMap;
+use blocking::BlockingPool;
+use codec::Codec;
+use heartbeat::Heartbeats;
+use limits::PayloadLimits;
+use registry::{NameList, Registry};
+use slow_poll::SlowPollDetector;
 
 /// How a worker or test environment runs activities. Every builder that runs activities sets
 /// these.
@@ -84,9 +91,9 @@ macro_rules! dispatch_builder_methods {
         /// leaves the activities: arguments, results, heartbeat details, failure details.
         pub fn codec(
             mut self,
-            codec: impl $crate::codec::PayloadCodec + Send + Sync + 'static,
+            codec: impl $crate::payload::codec::PayloadCodec + Send + Sync + 'static,
         ) -> Self {
-            self.options.codec = $crate::codec::Codec::new(::std::sync::Arc::new(codec));
+            self.options.codec = $crate::dispatch::codec::Codec::new(::std::sync::Arc::new(codec));
             self
         }
 
@@ -110,7 +117,7 @@ macro_rules! dispatch_builder_methods {
         }
 
         /// The payload size limits. Default 2 MiB, with a warning above 512 KiB.
-        pub fn payload_limits(mut self, limits: $crate::PayloadLimits) -> Self {
+        pub fn payload_limits(mut self, limits: $crate::dispatch::limits::PayloadLimits) -> Self {
             self.options.payload_limits = limits;
             self
         }
@@ -162,19 +169,6 @@ struct Shared {
     worker_shutdown: CancellationToken,
     graceful_shutdown_period: Duration,
     shutdown_abandon_period: Duration,
-}
-
-/// Why a dispatcher could not be built.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// The set of activities cannot run: duplicate names, two dynamic activities, or state
-    /// that was not given.
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
-    /// The blocking pool could not start.
-    #[error("the blocking thread pool could not start: {0}")]
-    BlockingPool(#[source] std::io::Error),
 }
 
 impl Dispatcher {
@@ -255,12 +249,11 @@ impl Dispatcher {
             .await
             .expect("the semaphore is never closed");
         let Some(definition) = shared.registry.resolve(&task.info.activity_type).copied() else {
-            return Err(ActivityError::new(format!(
+            return Err(RuntimeFailure::NotFound.with_message(format!(
                 "activity type `{}` is not registered on this worker; registered: {}",
                 task.info.activity_type,
                 NameList(&shared.registry.names())
-            ))
-            .with_type("NotFoundError"));
+            )));
         };
         let arguments = shared.codec.decode("arguments", task.arguments).await?;
         let last_heartbeat_details = shared
@@ -346,12 +339,11 @@ impl Dispatcher {
 
     fn abandoned(&self, activity: &str) -> ActivityError {
         let shared = &*self.shared;
-        let error = ActivityError::new(format!(
+        let error = RuntimeFailure::WorkerShutdown.with_message(format!(
             "activity `{activity}` was abandoned by a worker that shut down: it neither finished \
              within the {:?} grace period nor stopped within {:?} of its cancellation",
             shared.graceful_shutdown_period, shared.shutdown_abandon_period
-        ))
-        .with_type(WORKER_SHUTDOWN);
+        ));
         tracing::warn!("{}", error.message());
         error
     }
@@ -370,26 +362,22 @@ impl Dispatcher {
             Err(error) => error,
         };
         let error = match (error.kind(), cancellation) {
-            (ErrorKind::Cancelled, None) => ActivityError::new(format!(
-                "activity `{activity}` returned a cancellation that nobody requested; it is \
-                 reported as a failure, so that it is retried"
-            ))
-            .with_type("CancelledError"),
+            (ErrorKind::Cancelled, None) => {
+                RuntimeFailure::UnrequestedCancellation.with_message(format!(
+                    "activity `{activity}` returned a cancellation that nobody requested; it is \
+                     reported as a failure, so that it is retried"
+                ))
+            }
             (ErrorKind::Cancelled, Some(details))
                 if details.worker_shutdown && !details.cancel_requested =>
             {
-                ActivityError::new(format!(
+                RuntimeFailure::WorkerShutdown.with_message(format!(
                     "activity `{activity}` stopped because its worker is shutting down; it is \
                      reported as a failure, so that another worker retries it at once"
                 ))
-                .with_type(WORKER_SHUTDOWN)
             }
             _ => error,
         };
         Err(self.shared.limits.fit_failure(activity, error.bounded()))
     }
 }
-
-/// The failure type of an attempt that a shutting-down worker gave back, as Temporal Core
-/// names it.
-const WORKER_SHUTDOWN: &str = "WorkerShutdown";

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::payload::{ENCODING_KEY, FromPayload, Payload, PayloadError, ToPayload, encoding_of};
+use super::{ENCODING_KEY, FromPayload, Payload, PayloadError, ToPayload, encoding_of};
 
 /// The encoding of a message as proto3 JSON.
 pub const JSON_PROTOBUF: &str = "json/protobuf";

@@ -3,9 +3,9 @@
 use tokio::runtime::{Builder, Handle, Runtime};
 use tokio::task::JoinError;
 
+use crate::activity::invocation::{Outcome, panicked};
 use crate::context::ActivityContext;
 use crate::error::ActivityError;
-use crate::invocation::{Outcome, panicked};
 
 /// Threads for blocking activities, apart from tokio's shared blocking pool, so that a hundred
 /// sleeping blocking activities neither starve the async executor nor the `spawn_blocking` calls

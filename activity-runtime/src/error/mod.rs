@@ -12,7 +12,13 @@ use temporalio_common::protos::temporal::api::failure::v1::{
     ApplicationFailureInfo, CanceledFailureInfo, Failure,
 };
 
+mod build;
+mod failures;
+
 use crate::payload::{self, Payload, PayloadError};
+
+pub use build::{BuildError, RegistryError};
+pub use failures::RuntimeFailure;
 
 /// The `source` of failures this crate reports, as other SDKs name themselves there.
 const FAILURE_SOURCE: &str = "activity-runtime";

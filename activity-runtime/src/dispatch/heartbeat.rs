@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::Notify;
 
-use crate::codec::Codec;
+use super::codec::Codec;
+use super::limits::PayloadLimits;
 use crate::context::HeartbeatSink;
-use crate::limits::PayloadLimits;
 use crate::payload::Payload;
 
 /// The heartbeat path of one attempt: the sink its context calls, and the pump that must run

@@ -1,13 +1,16 @@
 //! The activity worker on Temporal Core: poll, dispatch, heartbeat, complete, shut down.
 
+mod signals;
+mod translate;
+
+pub use crate::dispatch::limits::PayloadLimits;
+pub use crate::error::BuildError;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use temporalio_common::protos::coresdk::activity_result::ActivityExecutionResult;
-use temporalio_common::protos::coresdk::activity_task::{
-    ActivityCancelReason, ActivityTask, Cancel, Start, activity_task,
-};
+use temporalio_common::protos::coresdk::activity_task::{ActivityTask, activity_task};
 use temporalio_common::protos::coresdk::{ActivityHeartbeat, ActivityTaskCompletion};
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
@@ -16,12 +19,12 @@ use temporalio_sdk_core::{
 };
 use tokio::task::JoinSet;
 
+use crate::activity::{ActivitySet, Outcome};
 use crate::connection::{ConnectError, ConnectionConfig, ConnectionConfigError};
-use crate::context::{ActivityInfo, Cancellation, CancellationDetails, WorkflowInfo};
-use crate::definition::ActivitySet;
-use crate::dispatch::{BuildError, DispatchOptions, Dispatcher, Task};
-use crate::error::{ActivityError, ErrorKind};
-use crate::invocation::Outcome;
+use crate::context::Cancellation;
+use crate::dispatch::{DispatchOptions, Dispatcher, Task};
+use signals::Signals;
+use translate::{cancellation_details, execution_result, info_from, refused_completion};
 
 /// How long, after the last attempt was abandoned, the worker waits for Temporal Core to report
 /// the outcomes and finish its own shutdown before it stops without it.
@@ -40,7 +43,7 @@ type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 ///     format!("Hello, {name}!")
 /// }
 ///
-/// # #[tokio::main] async fn main() -> Result<(), activity_runtime::WorkerError> {
+/// # #[tokio::main] async fn main() -> Result<(), activity_runtime::worker::WorkerError> {
 /// // Connects as `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`... or `temporal.toml` say.
 /// let worker = Worker::builder("greetings", activity_set![greet]).build().await?;
 /// worker.run_until_signal().await
@@ -305,27 +308,6 @@ async fn complete(core: &CoreWorker, task_token: Vec<u8>, outcome: Outcome) {
     }
 }
 
-/// What Core receives for an outcome.
-fn execution_result(outcome: Outcome) -> ActivityExecutionResult {
-    match outcome {
-        Ok(payload) => ActivityExecutionResult::ok(payload),
-        Err(error) if error.kind() == ErrorKind::Cancelled => {
-            ActivityExecutionResult::cancel(error.to_failure())
-        }
-        Err(error) => ActivityExecutionResult::fail(error.to_failure()),
-    }
-}
-
-/// The failure that replaces a completion Core refused.
-fn refused_completion(refused: &impl std::fmt::Display) -> ActivityError {
-    ActivityError::new(format!(
-        "the worker could not report this attempt's outcome, because Temporal Core refused it: \
-         {refused}"
-    ))
-    .with_type("CompletionRefused")
-    .bounded()
-}
-
 impl ShutdownHandle {
     /// Begins a graceful shutdown: polling stops, activities see
     /// [`ActivityContext::worker_shutdown`](crate::ActivityContext::worker_shutdown), those
@@ -434,192 +416,4 @@ impl WorkerBuilder {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Python's `activity.info()` from Core's start task.
-fn info_from(start: &Start, task_queue: &str, namespace: &str) -> ActivityInfo {
-    let workflow = start
-        .workflow_execution
-        .as_ref()
-        .filter(|execution| !execution.workflow_id.is_empty())
-        .map(|execution| WorkflowInfo {
-            workflow_id: execution.workflow_id.clone(),
-            run_id: execution.run_id.clone(),
-            workflow_type: start.workflow_type.clone(),
-        });
-    ActivityInfo {
-        activity_id: start.activity_id.clone(),
-        attempt: start.attempt,
-        workflow,
-        task_queue: task_queue.to_string(),
-        namespace: if start.workflow_namespace.is_empty() {
-            namespace.to_string()
-        } else {
-            start.workflow_namespace.clone()
-        },
-        scheduled_time: start
-            .scheduled_time
-            .as_ref()
-            .map(|t| time(t.seconds, t.nanos)),
-        started_time: start
-            .started_time
-            .as_ref()
-            .map(|t| time(t.seconds, t.nanos)),
-        current_attempt_scheduled_time: start
-            .current_attempt_scheduled_time
-            .as_ref()
-            .map(|t| time(t.seconds, t.nanos)),
-        start_to_close_timeout: start
-            .start_to_close_timeout
-            .as_ref()
-            .map(|d| duration(d.seconds, d.nanos)),
-        schedule_to_close_timeout: start
-            .schedule_to_close_timeout
-            .as_ref()
-            .map(|d| duration(d.seconds, d.nanos)),
-        heartbeat_timeout: start
-            .heartbeat_timeout
-            .as_ref()
-            .map(|d| duration(d.seconds, d.nanos)),
-        ..ActivityInfo::new(start.activity_type.clone())
-    }
-}
-
-fn duration(seconds: i64, nanos: i32) -> Duration {
-    Duration::new(seconds.max(0) as u64, nanos.max(0) as u32)
-}
-
-fn time(seconds: i64, nanos: i32) -> SystemTime {
-    UNIX_EPOCH + duration(seconds, nanos)
-}
-
-fn cancellation_details(cancel: &Cancel) -> CancellationDetails {
-    match &cancel.details {
-        Some(details) => CancellationDetails {
-            cancel_requested: details.is_cancelled,
-            timed_out: details.is_timed_out,
-            worker_shutdown: details.is_worker_shutdown,
-            paused: details.is_paused,
-            reset: details.is_reset,
-            not_found: details.is_not_found,
-        },
-        None => {
-            let mut details = CancellationDetails::default();
-            match ActivityCancelReason::try_from(cancel.reason) {
-                Ok(ActivityCancelReason::NotFound) => details.not_found = true,
-                Ok(ActivityCancelReason::TimedOut) => details.timed_out = true,
-                Ok(ActivityCancelReason::WorkerShutdown) => details.worker_shutdown = true,
-                Ok(ActivityCancelReason::Paused) => details.paused = true,
-                Ok(ActivityCancelReason::Reset) => details.reset = true,
-                Ok(ActivityCancelReason::Cancelled) | Err(_) => details.cancel_requested = true,
-            }
-            details
-        }
-    }
-}
-
-/// SIGINT and SIGTERM (Ctrl-C elsewhere), listened for from the moment the worker serves.
-struct Signals {
-    #[cfg(unix)]
-    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-/// A signal that stops the worker.
-#[derive(Debug, Clone, Copy)]
-enum StopSignal {
-    Interrupt,
-    Terminate,
-}
-
-impl std::fmt::Display for StopSignal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Interrupt => "SIGINT",
-            Self::Terminate => "SIGTERM",
-        })
-    }
-}
-
-impl StopSignal {
-    /// The status of a process that a signal ended: 128 plus the signal's number.
-    fn exit_status(self) -> i32 {
-        match self {
-            Self::Interrupt => 130,
-            Self::Terminate => 143,
-        }
-    }
-}
-
-impl Signals {
-    fn listen() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Self {
-                unix: signal(SignalKind::interrupt())
-                    .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)))
-                    .ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        Self {}
-    }
-
-    async fn next(&mut self) -> StopSignal {
-        #[cfg(unix)]
-        if let Some((interrupt, terminate)) = &mut self.unix {
-            return tokio::select! {
-                _ = interrupt.recv() => StopSignal::Interrupt,
-                _ = terminate.recv() => StopSignal::Terminate,
-            };
-        }
-        let _ = tokio::signal::ctrl_c().await;
-        StopSignal::Interrupt
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use temporalio_common::protos::coresdk::activity_result::activity_execution_result::Status;
-    use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
-    use temporalio_sdk_core::CompleteActivityError;
-
-    use super::*;
-
-    #[test]
-    fn a_refused_completion_is_replaced_by_a_failure_naming_the_refusal() {
-        let refused = CompleteActivityError::MalformedActivityCompletion {
-            reason: "Activity completions must contain a `result` payload".to_string(),
-            completion: None,
-        };
-        let result = execution_result(Err(refused_completion(&refused)));
-        let Some(Status::Failed(failed)) = result.status else {
-            panic!("a failure: {result:?}");
-        };
-        let failure = failed.failure.expect("the failure");
-        assert!(
-            failure.message.starts_with(
-                "the worker could not report this attempt's outcome, because Temporal Core \
-                 refused it: Lang SDK sent us a malformed activity completion (Activity \
-                 completions must contain a `result` payload)"
-            ),
-            "{}",
-            failure.message
-        );
-        let Some(FailureInfo::ApplicationFailureInfo(info)) = failure.failure_info else {
-            panic!("an application failure");
-        };
-        assert_eq!(info.r#type, "CompletionRefused");
-        assert!(!info.non_retryable);
-    }
-
-    #[test]
-    fn cancellations_are_reported_as_cancellations_and_the_rest_as_failures() {
-        let cancelled = execution_result(Err(ActivityError::cancelled()));
-        assert!(matches!(cancelled.status, Some(Status::Cancelled(_))));
-        let failed = execution_result(Err(ActivityError::new("no")));
-        assert!(matches!(failed.status, Some(Status::Failed(_))));
-        let completed = execution_result(Ok(crate::payload::encode(&1).unwrap()));
-        assert!(matches!(completed.status, Some(Status::Completed(_))));
-    }
 }

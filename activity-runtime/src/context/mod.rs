@@ -5,19 +5,27 @@
 //! [`ActivityContext::current`] for code deep in a call stack (Python's `activity.info()`). The
 //! ambient context is a task-local for an async activity and a thread-local for a blocking one.
 
+mod cancellation;
+mod info;
+pub(crate) mod state;
+
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::ActivityError;
-use crate::output::encode_error;
+use crate::error::{ActivityError, RuntimeFailure};
 use crate::payload::{self, Payload, PayloadError};
-use crate::state::{State, StateMap, missing_state};
+
+pub(crate) use cancellation::Cancellation;
+pub use cancellation::CancellationDetails;
+pub use info::{ActivityInfo, WorkflowInfo};
+pub use state::State;
+pub use state::StateRequirement;
+use state::{StateMap, missing_state};
 
 /// Where a context sends its heartbeats: the worker's connection to Core, or a test
 /// environment's log. It receives the details encoded by the payload converter only; the
@@ -55,73 +63,6 @@ struct Inner {
     state: Arc<StateMap>,
 }
 
-/// Why an activity's cancellation was requested (Temporal's `ActivityCancellationDetails`).
-/// More than one can be true at once.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CancellationDetails {
-    /// A workflow or client asked for the cancellation.
-    pub cancel_requested: bool,
-    /// The attempt ran out of time, or missed its heartbeat timeout.
-    pub timed_out: bool,
-    /// The worker is shutting down and its grace period is over.
-    pub worker_shutdown: bool,
-    /// The activity was paused.
-    pub paused: bool,
-    /// The activity was reset.
-    pub reset: bool,
-    /// The server no longer knows the activity, for example because it completed elsewhere.
-    pub not_found: bool,
-}
-
-impl CancellationDetails {
-    /// Details for a cancellation requested by a caller.
-    pub fn requested() -> Self {
-        Self {
-            cancel_requested: true,
-            ..Self::default()
-        }
-    }
-
-    /// Details for a cancellation caused by the worker's shutdown.
-    pub fn worker_shutdown() -> Self {
-        Self {
-            worker_shutdown: true,
-            ..Self::default()
-        }
-    }
-
-    /// Details for an attempt that timed out.
-    pub fn timed_out() -> Self {
-        Self {
-            timed_out: true,
-            ..Self::default()
-        }
-    }
-
-    /// The reasons, in words, for messages and logs.
-    pub fn reason(&self) -> String {
-        let reasons = [
-            (self.cancel_requested, "cancel requested"),
-            (self.timed_out, "timed out"),
-            (self.worker_shutdown, "worker shutdown"),
-            (self.paused, "paused"),
-            (self.reset, "reset"),
-            (self.not_found, "not found"),
-        ];
-        let words = reasons
-            .iter()
-            .filter(|(set, _)| *set)
-            .map(|(_, word)| *word)
-            .collect::<Vec<_>>();
-        if words.is_empty() {
-            "cancelled".to_string()
-        } else {
-            words.join(", ")
-        }
-    }
-}
-
 tokio::task_local! {
     static CURRENT_TASK: ActivityContext;
 }
@@ -136,7 +77,8 @@ impl ActivityContext {
     /// activity's companion directly.
     ///
     /// ```
-    /// use activity_runtime::{ActivityContext, ActivityInfo};
+    /// use activity_runtime::ActivityContext;
+    /// use activity_runtime::context::ActivityInfo;
     ///
     /// let ctx = ActivityContext::new(ActivityInfo::new("your_activity"));
     /// assert_eq!(ctx.info().activity_type, "your_activity");
@@ -212,8 +154,11 @@ impl ActivityContext {
         match payload::encode(details) {
             Ok(payload) => sink(vec![payload]),
             Err(error) => {
-                let error =
-                    encode_error(&self.inner.info.activity_type, "heartbeat details", error);
+                let error = RuntimeFailure::encoding(
+                    &self.inner.info.activity_type,
+                    "heartbeat details",
+                    error,
+                );
                 tracing::error!(
                     activity_type = %self.inner.info.activity_type,
                     activity_id = %self.inner.info.activity_id,
@@ -251,7 +196,8 @@ impl ActivityContext {
     /// Whether cancellation of this attempt has been requested. Blocking activities poll it.
     ///
     /// ```
-    /// # use activity_runtime::{ActivityContext, ActivityInfo, CancellationDetails};
+    /// # use activity_runtime::ActivityContext;
+    /// # use activity_runtime::context::{ActivityInfo, CancellationDetails};
     /// let ctx = ActivityContext::new(ActivityInfo::new("t"));
     /// assert!(!ctx.is_cancelled());
     /// assert_eq!(ctx.cancellation_details(), None);
@@ -268,7 +214,7 @@ impl ActivityContext {
 
     /// Why cancellation was requested, once it has been.
     pub fn cancellation_details(&self) -> Option<CancellationDetails> {
-        self.inner.cancellation.details.get().copied()
+        self.inner.cancellation.details()
     }
 
     /// Whether the worker has begun to shut down. In-flight activities may still finish
@@ -290,7 +236,8 @@ impl ActivityContext {
     /// When the worker was given no value of type `T`: an error that names the type.
     ///
     /// ```
-    /// use activity_runtime::{ActivityContext, ActivityInfo};
+    /// use activity_runtime::ActivityContext;
+    /// use activity_runtime::context::ActivityInfo;
     ///
     /// let ctx = ActivityContext::new(ActivityInfo::new("report"));
     /// let error = ctx.state::<String>().unwrap_err();
@@ -335,28 +282,6 @@ impl fmt::Debug for ActivityContext {
             .finish_non_exhaustive()
     }
 }
-
-/// The cancellation of one attempt, which its worker holds so that it can cancel the attempt
-/// before its context exists.
-#[derive(Clone, Default)]
-pub(crate) struct Cancellation {
-    token: CancellationToken,
-    details: Arc<OnceLock<CancellationDetails>>,
-}
-
-impl Cancellation {
-    /// Requests cancellation; the first request's details are kept.
-    pub(crate) fn cancel(&self, details: CancellationDetails) {
-        let _ = self.details.set(details);
-        self.token.cancel();
-    }
-
-    /// Why cancellation was requested, once it has been.
-    pub(crate) fn details(&self) -> Option<CancellationDetails> {
-        self.details.get().copied()
-    }
-}
-
 /// What a worker or test environment puts into a context.
 pub(crate) struct ContextParts {
     pub(crate) info: ActivityInfo,
@@ -390,91 +315,6 @@ impl ContextParts {
                 heartbeat_error: OnceLock::new(),
                 state: self.state,
             }),
-        }
-    }
-}
-
-/// Who and where an activity attempt is, as the server describes it (Python's
-/// `activity.info()`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ActivityInfo {
-    /// The activity's id, unique within its workflow or namespace.
-    pub activity_id: String,
-    /// The activity type name that the caller asked for.
-    pub activity_type: String,
-    /// The attempt, from 1.
-    pub attempt: u32,
-    /// The calling workflow, or `None` for a standalone activity.
-    pub workflow: Option<WorkflowInfo>,
-    /// The task queue the activity was scheduled on.
-    pub task_queue: String,
-    /// The namespace the activity runs in.
-    pub namespace: String,
-    /// When the activity was first scheduled.
-    pub scheduled_time: Option<SystemTime>,
-    /// When this attempt started.
-    pub started_time: Option<SystemTime>,
-    /// When this attempt was scheduled.
-    pub current_attempt_scheduled_time: Option<SystemTime>,
-    /// The limit on one attempt's run time.
-    pub start_to_close_timeout: Option<Duration>,
-    /// The limit on the whole activity, retries included.
-    pub schedule_to_close_timeout: Option<Duration>,
-    /// How often the activity must heartbeat, if it must.
-    pub heartbeat_timeout: Option<Duration>,
-}
-
-/// The workflow that called an activity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkflowInfo {
-    /// The workflow's id.
-    pub workflow_id: String,
-    /// The workflow's run id.
-    pub run_id: String,
-    /// The workflow's type name.
-    pub workflow_type: String,
-}
-
-impl ActivityInfo {
-    /// The info of a first attempt of a standalone activity of this type, with empty ids.
-    ///
-    /// ```
-    /// let info = activity_runtime::ActivityInfo::new("your_activity");
-    /// assert_eq!(info.attempt, 1);
-    /// assert!(info.workflow.is_none());
-    /// ```
-    pub fn new(activity_type: impl Into<String>) -> Self {
-        Self {
-            activity_id: String::new(),
-            activity_type: activity_type.into(),
-            attempt: 1,
-            workflow: None,
-            task_queue: String::new(),
-            namespace: "default".to_string(),
-            scheduled_time: None,
-            started_time: None,
-            current_attempt_scheduled_time: None,
-            start_to_close_timeout: None,
-            schedule_to_close_timeout: None,
-            heartbeat_timeout: None,
-        }
-    }
-
-    /// The deadline of this attempt: the earlier of start-to-close after the start and
-    /// schedule-to-close after the first schedule.
-    pub fn deadline(&self) -> Option<SystemTime> {
-        let attempt = self
-            .started_time
-            .zip(self.start_to_close_timeout)
-            .map(|(start, timeout)| start + timeout);
-        let overall = self
-            .scheduled_time
-            .zip(self.schedule_to_close_timeout)
-            .map(|(scheduled, timeout)| scheduled + timeout);
-        match (attempt, overall) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
         }
     }
 }

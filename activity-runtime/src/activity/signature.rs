@@ -1,10 +1,13 @@
 //! The bounds that the generated code checks at the user's own types, with messages that say
 //! the fix, and the conversion of what the function returned into an outcome.
 
+pub use super::arguments::DynamicArguments;
+pub use crate::context::state::StateParameter;
+
+use super::invocation::Outcome;
 use crate::context::ActivityContext;
-use crate::error::ActivityError;
-use crate::invocation::Outcome;
-use crate::payload::{FromPayload, PayloadError, ToPayload};
+use crate::error::{ActivityError, RuntimeFailure};
+use crate::payload::{FromPayload, ToPayload};
 
 /// A type that an activity can take as an argument: decoded from a payload, so it must
 /// implement `serde::Deserialize` (or be a [`Proto`](crate::payload::Proto)) and own its data.
@@ -75,24 +78,8 @@ fn encode_result<T: ToPayload>(value: &T) -> Outcome {
         // The ambient context is there whenever a worker or test environment runs the activity.
         let activity = ActivityContext::current()
             .map_or_else(|| "?".to_string(), |ctx| ctx.info().activity_type.clone());
-        encode_error(&activity, "result", error)
+        RuntimeFailure::encoding(&activity, "result", error)
     })
-}
-
-/// The failure for a value of `activity` that could not be encoded as its `what`. A non-finite
-/// float is non-retryable, since a retry computes the same value; a failing `Serialize` may
-/// depend on state, so it is retried.
-pub(crate) fn encode_error(activity: &str, what: &str, error: PayloadError) -> ActivityError {
-    let deterministic = matches!(error, PayloadError::NonFiniteFloat { .. });
-    let failure = ActivityError::new(format!(
-        "activity `{activity}`: the {what} could not be encoded: {error}"
-    ))
-    .with_type("PayloadEncodeError");
-    if deterministic {
-        failure.non_retryable()
-    } else {
-        failure
-    }
 }
 
 /// Catches a `Result` behind an alias not spelled `Result` (`type Fallible<T> = Result<T, E>`),
@@ -101,14 +88,10 @@ pub(crate) fn encode_error(activity: &str, what: &str, error: PayloadError) -> A
 /// the rest; only a plain value's verdict is `Accepted`.
 pub struct Probe<T>(std::marker::PhantomData<T>);
 
-impl<T> Default for Probe<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl<T> Probe<T> {
     /// A probe of the type `T`.
+    // Only the generated code makes probes, in a `const` context; a `Default` would be dead.
+    #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
         Self(std::marker::PhantomData)
     }

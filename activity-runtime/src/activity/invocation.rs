@@ -4,9 +4,18 @@ use std::future::Future;
 
 use futures::future::BoxFuture;
 
-use crate::definition::Execution;
-use crate::error::ActivityError;
+use crate::error::{ActivityError, RuntimeFailure};
 use crate::payload::Payload;
+
+/// How an activity's body runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Execution {
+    /// An `async fn`: polled on the async runtime.
+    Async,
+    /// A plain `fn`: run on a blocking thread pool, never on the async executor, so that it
+    /// cannot stall other activities.
+    Blocking,
+}
 
 /// The outcome of one attempt: the result payload, or the failure.
 pub type Outcome = Result<Payload, ActivityError>;
@@ -73,7 +82,7 @@ pub(crate) fn panicked(panic: &(dyn std::any::Any + Send)) -> ActivityError {
         .map(|message| (*message).to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a value that is not a string".to_string());
-    let error = ActivityError::new(format!("activity panicked: {message}")).with_type("Panic");
+    let error = RuntimeFailure::Panic.with_message(format!("activity panicked: {message}"));
     tracing::error!("the attempt failed: {}", error.message());
     error
 }

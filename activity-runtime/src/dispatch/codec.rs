@@ -1,20 +1,11 @@
-//! The payload codec hook: encryption or compression applied to every payload that leaves or
-//! enters an activity.
-//!
-//! The hook is the official SDK's [`PayloadCodec`] trait from `temporalio-common`, so a codec
-//! written for `temporalio-sdk` (an AES-GCM codec from Temporal's samples, say) plugs in here
-//! unchanged. The dispatcher applies it to arguments and the last heartbeat details on the way in,
-//! and to results, heartbeat details and failure details on the way out; activity code only ever
-//! sees plain payloads.
+//! The configured payload codec ([`PayloadCodec`]), applied in both directions with errors
+//! that name what was being coded.
 
 use std::sync::Arc;
 
-use crate::error::ActivityError;
+use crate::error::{ActivityError, RuntimeFailure};
 use crate::payload::Payload;
-
-pub use temporalio_common::data_converters::{
-    ActivitySerializationContext, PayloadCodec, PayloadConversionError, SerializationContextData,
-};
+use crate::payload::codec::{ActivitySerializationContext, PayloadCodec, SerializationContextData};
 
 /// A shared codec, or none.
 #[derive(Clone, Default)]
@@ -92,5 +83,5 @@ impl Codec {
 }
 
 fn codec_error(message: String) -> ActivityError {
-    ActivityError::new(message).with_type("PayloadCodecError")
+    RuntimeFailure::PayloadCodec.with_message(message)
 }

@@ -2,7 +2,7 @@
 
 use prost::Message;
 
-use crate::error::ActivityError;
+use crate::error::{ActivityError, RuntimeFailure};
 use crate::payload::Payload;
 
 /// The size limits for what an activity sends: Temporal's 2 MiB per payload (the server's
@@ -13,7 +13,7 @@ use crate::payload::Payload;
 /// instead of a gRPC error, because a retry would produce the same result.
 ///
 /// ```
-/// let limits = activity_runtime::PayloadLimits::default();
+/// let limits = activity_runtime::worker::PayloadLimits::default();
 /// assert_eq!(limits.error_bytes, 2 * 1024 * 1024);
 /// assert_eq!(limits.warn_bytes, 512 * 1024);
 /// ```
@@ -45,13 +45,11 @@ impl PayloadLimits {
     ) -> Result<(), ActivityError> {
         let size = payloads.iter().map(Message::encoded_len).sum::<usize>();
         if size > self.error_bytes {
-            return Err(ActivityError::new(format!(
+            return Err(RuntimeFailure::PayloadTooLarge.with_message(format!(
                 "activity `{activity}`: the {what} is {size} bytes, over the {} byte payload \
                  limit; store large data elsewhere (a blob store) and pass a reference",
                 self.error_bytes
-            ))
-            .with_type("PayloadTooLarge")
-            .non_retryable());
+            )));
         }
         if size > self.warn_bytes {
             tracing::warn!(

@@ -24,10 +24,15 @@
 use serde::de::DeserializeOwned;
 use serde::ser::{self, Impossible, Serialize};
 
-use crate::finite::{FiniteFloats, NON_FINITE};
-use crate::proto;
+mod arguments;
+pub mod codec;
+mod finite;
+mod proto;
 
-pub use crate::proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
+use finite::{FiniteFloats, NON_FINITE};
+
+pub use arguments::ArgumentList;
+pub use proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;
 pub use temporalio_common::protos::temporal::api::common::v1::Payload;
 

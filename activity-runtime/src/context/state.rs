@@ -8,8 +8,8 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::context::ActivityContext;
-use crate::error::ActivityError;
+use super::ActivityContext;
+use crate::error::{ActivityError, RuntimeFailure};
 
 /// A shared value of type `T` that the worker provides, taken as an activity parameter
 /// (axum's `State`). It is not decoded from a payload, so callers never send it.
@@ -172,9 +172,8 @@ impl fmt::Debug for StateMap {
 /// The error for a state that no one provided, shared by the parameter and
 /// [`ActivityContext::state`](crate::ActivityContext::state).
 pub(crate) fn missing_state(activity: &str, type_name: &str) -> ActivityError {
-    ActivityError::new(format!(
+    RuntimeFailure::MissingState.with_message(format!(
         "activity `{activity}` asked for state of type `{type_name}`, but the worker was given \
          none; provide it with `.state(value)` on the worker or test environment builder"
     ))
-    .with_type("MissingState")
 }

@@ -1,24 +1,19 @@
 //! What `#[activity]` generates for each function: an [`Activity`] companion, and its
 //! type-erased [`ActivityDefinition`] that sets and workers hold.
 
+pub(crate) mod arguments;
+pub(crate) mod invocation;
+pub mod signature;
+
 use std::sync::Arc;
 
-use crate::arguments::Arguments;
-use crate::context::ActivityContext;
+use crate::context::state::StateMap;
+use crate::context::{ActivityContext, StateRequirement};
 use crate::error::ActivityError;
-use crate::invocation::Invocation;
 use crate::payload::Payload;
-use crate::state::{StateMap, StateRequirement};
 
-/// How an activity's body runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Execution {
-    /// An `async fn`: polled on the async runtime.
-    Async,
-    /// A plain `fn`: run on a blocking thread pool, never on the async executor, so that it
-    /// cannot stall other activities.
-    Blocking,
-}
+pub use arguments::Arguments;
+pub(crate) use invocation::{Execution, Invocation, Outcome};
 
 /// The companion that `#[activity]` generates for a function, named like the function.
 ///
@@ -27,7 +22,8 @@ pub enum Execution {
 /// it by hand only for activities that no function describes.
 ///
 /// ```
-/// use activity_runtime::{Activity, Execution, activity};
+/// use activity_runtime::activity;
+/// use activity_runtime::definition::{Activity, Execution};
 ///
 /// #[activity(name = "your_activity")]
 /// async fn your_activity(greeting: String, name: String) -> String {
@@ -82,7 +78,8 @@ impl ActivityDefinition {
     /// The definition of the activity `A`.
     ///
     /// ```
-    /// use activity_runtime::{ActivityDefinition, activity};
+    /// use activity_runtime::activity;
+    /// use activity_runtime::definition::ActivityDefinition;
     ///
     /// #[activity]
     /// fn compute_total(prices: Vec<u64>) -> u64 {
@@ -136,7 +133,9 @@ impl ActivityDefinition {
     /// payloads do not fit the parameters.
     ///
     /// ```
-    /// use activity_runtime::{ActivityContext, ActivityDefinition, ActivityInfo, activity, payload};
+    /// use activity_runtime::{ActivityContext, activity, payload};
+    /// use activity_runtime::context::ActivityInfo;
+    /// use activity_runtime::definition::ActivityDefinition;
     ///
     /// #[activity]
     /// fn double(n: u32) -> u32 {

@@ -1,0 +1,235 @@
+//! The pure translation between Temporal Core's messages and ours: a start task into
+//! [`ActivityInfo`], a cancel task into [`CancellationDetails`], an outcome into the completion
+//! Core receives. No I/O, so it is unit-tested here.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use temporalio_common::protos::coresdk::activity_result::ActivityExecutionResult;
+use temporalio_common::protos::coresdk::activity_task::{ActivityCancelReason, Cancel, Start};
+
+use crate::activity::Outcome;
+use crate::context::{ActivityInfo, CancellationDetails, WorkflowInfo};
+use crate::error::{ActivityError, ErrorKind, RuntimeFailure};
+
+/// What Core receives for an outcome.
+pub(super) fn execution_result(outcome: Outcome) -> ActivityExecutionResult {
+    match outcome {
+        Ok(payload) => ActivityExecutionResult::ok(payload),
+        Err(error) if error.kind() == ErrorKind::Cancelled => {
+            ActivityExecutionResult::cancel(error.to_failure())
+        }
+        Err(error) => ActivityExecutionResult::fail(error.to_failure()),
+    }
+}
+
+/// The failure that replaces a completion Core refused.
+pub(super) fn refused_completion(refused: &impl std::fmt::Display) -> ActivityError {
+    RuntimeFailure::CompletionRefused
+        .with_message(format!(
+            "the worker could not report this attempt's outcome, because Temporal Core refused \
+             it: {refused}"
+        ))
+        .bounded()
+}
+
+/// Python's `activity.info()` from Core's start task.
+pub(super) fn info_from(start: &Start, task_queue: &str, namespace: &str) -> ActivityInfo {
+    let workflow = start
+        .workflow_execution
+        .as_ref()
+        .filter(|execution| !execution.workflow_id.is_empty())
+        .map(|execution| WorkflowInfo {
+            workflow_id: execution.workflow_id.clone(),
+            run_id: execution.run_id.clone(),
+            workflow_type: start.workflow_type.clone(),
+        });
+    ActivityInfo {
+        activity_id: start.activity_id.clone(),
+        attempt: start.attempt,
+        workflow,
+        task_queue: task_queue.to_string(),
+        namespace: if start.workflow_namespace.is_empty() {
+            namespace.to_string()
+        } else {
+            start.workflow_namespace.clone()
+        },
+        scheduled_time: start
+            .scheduled_time
+            .as_ref()
+            .map(|t| time(t.seconds, t.nanos)),
+        started_time: start
+            .started_time
+            .as_ref()
+            .map(|t| time(t.seconds, t.nanos)),
+        current_attempt_scheduled_time: start
+            .current_attempt_scheduled_time
+            .as_ref()
+            .map(|t| time(t.seconds, t.nanos)),
+        start_to_close_timeout: start
+            .start_to_close_timeout
+            .as_ref()
+            .map(|d| duration(d.seconds, d.nanos)),
+        schedule_to_close_timeout: start
+            .schedule_to_close_timeout
+            .as_ref()
+            .map(|d| duration(d.seconds, d.nanos)),
+        heartbeat_timeout: start
+            .heartbeat_timeout
+            .as_ref()
+            .map(|d| duration(d.seconds, d.nanos)),
+        ..ActivityInfo::new(start.activity_type.clone())
+    }
+}
+
+fn duration(seconds: i64, nanos: i32) -> Duration {
+    Duration::new(seconds.max(0) as u64, nanos.max(0) as u32)
+}
+
+fn time(seconds: i64, nanos: i32) -> SystemTime {
+    UNIX_EPOCH + duration(seconds, nanos)
+}
+
+pub(super) fn cancellation_details(cancel: &Cancel) -> CancellationDetails {
+    match &cancel.details {
+        Some(details) => CancellationDetails {
+            cancel_requested: details.is_cancelled,
+            timed_out: details.is_timed_out,
+            worker_shutdown: details.is_worker_shutdown,
+            paused: details.is_paused,
+            reset: details.is_reset,
+            not_found: details.is_not_found,
+        },
+        None => {
+            let mut details = CancellationDetails::default();
+            match ActivityCancelReason::try_from(cancel.reason) {
+                Ok(ActivityCancelReason::NotFound) => details.not_found = true,
+                Ok(ActivityCancelReason::TimedOut) => details.timed_out = true,
+                Ok(ActivityCancelReason::WorkerShutdown) => details.worker_shutdown = true,
+                Ok(ActivityCancelReason::Paused) => details.paused = true,
+                Ok(ActivityCancelReason::Reset) => details.reset = true,
+                Ok(ActivityCancelReason::Cancelled) | Err(_) => details.cancel_requested = true,
+            }
+            details
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use temporalio_common::protos::coresdk::activity_result::activity_execution_result::Status;
+    use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
+    use temporalio_sdk_core::CompleteActivityError;
+
+    use super::*;
+
+    #[test]
+    fn a_refused_completion_is_replaced_by_a_failure_naming_the_refusal() {
+        let refused = CompleteActivityError::MalformedActivityCompletion {
+            reason: "Activity completions must contain a `result` payload".to_string(),
+            completion: None,
+        };
+        let result = execution_result(Err(refused_completion(&refused)));
+        let Some(Status::Failed(failed)) = result.status else {
+            panic!("a failure: {result:?}");
+        };
+        let failure = failed.failure.expect("the failure");
+        assert!(
+            failure.message.starts_with(
+                "the worker could not report this attempt's outcome, because Temporal Core \
+                 refused it: Lang SDK sent us a malformed activity completion (Activity \
+                 completions must contain a `result` payload)"
+            ),
+            "{}",
+            failure.message
+        );
+        let Some(FailureInfo::ApplicationFailureInfo(info)) = failure.failure_info else {
+            panic!("an application failure");
+        };
+        assert_eq!(info.r#type, "CompletionRefused");
+        assert!(!info.non_retryable);
+    }
+
+    #[test]
+    fn cancellations_are_reported_as_cancellations_and_the_rest_as_failures() {
+        let cancelled = execution_result(Err(ActivityError::cancelled()));
+        assert!(matches!(cancelled.status, Some(Status::Cancelled(_))));
+        let failed = execution_result(Err(ActivityError::new("no")));
+        assert!(matches!(failed.status, Some(Status::Failed(_))));
+        let completed = execution_result(Ok(crate::payload::encode(&1).unwrap()));
+        assert!(matches!(completed.status, Some(Status::Completed(_))));
+    }
+
+    #[test]
+    fn a_start_task_becomes_the_info_python_would_give() {
+        use temporalio_common::protos::temporal::api::common::v1::WorkflowExecution;
+
+        let start = Start {
+            activity_id: "charge-7".into(),
+            activity_type: "charge".into(),
+            attempt: 3,
+            workflow_type: "Checkout".into(),
+            workflow_execution: Some(WorkflowExecution {
+                workflow_id: "order-7".into(),
+                run_id: "run-1".into(),
+            }),
+            heartbeat_timeout: Some(Duration::from_millis(2_500).try_into().unwrap()),
+            scheduled_time: Some((UNIX_EPOCH + Duration::from_secs(10)).into()),
+            ..Start::default()
+        };
+        let info = info_from(&start, "payments", "billing");
+        assert_eq!(
+            (
+                info.activity_type.as_str(),
+                info.activity_id.as_str(),
+                info.attempt
+            ),
+            ("charge", "charge-7", 3)
+        );
+        let workflow = info.workflow.expect("a workflow caller");
+        assert_eq!(
+            (workflow.workflow_id.as_str(), workflow.run_id.as_str()),
+            ("order-7", "run-1")
+        );
+        assert_eq!(workflow.workflow_type, "Checkout");
+        assert_eq!(
+            (info.task_queue.as_str(), info.namespace.as_str()),
+            ("payments", "billing")
+        );
+        assert_eq!(info.heartbeat_timeout, Some(Duration::from_millis(2_500)));
+        assert_eq!(
+            info.scheduled_time,
+            Some(UNIX_EPOCH + Duration::from_secs(10))
+        );
+
+        let standalone = info_from(&Start::default(), "q", "default");
+        assert!(
+            standalone.workflow.is_none(),
+            "a standalone activity has no workflow"
+        );
+    }
+
+    #[test]
+    fn a_cancel_task_becomes_its_reasons_from_details_or_the_bare_reason() {
+        use temporalio_common::protos::coresdk::activity_task::ActivityCancellationDetails;
+
+        let with_details = Cancel {
+            reason: ActivityCancelReason::Cancelled as i32,
+            details: Some(ActivityCancellationDetails {
+                is_timed_out: true,
+                is_not_found: true,
+                ..ActivityCancellationDetails::default()
+            }),
+        };
+        let details = cancellation_details(&with_details);
+        assert!(details.timed_out && details.not_found && !details.cancel_requested);
+
+        let bare = Cancel {
+            reason: ActivityCancelReason::WorkerShutdown as i32,
+            details: None,
+        };
+        assert_eq!(
+            cancellation_details(&bare),
+            CancellationDetails::worker_shutdown()
+        );
+    }
+}

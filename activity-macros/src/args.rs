@@ -4,36 +4,31 @@ use darling::FromMeta;
 use darling::ast::NestedMeta;
 use proc_macro2::TokenStream;
 
-use crate::Errors;
+use crate::errors::Errors;
 
 /// Temporal reserves activity type names with this prefix for its own use.
 const RESERVED_PREFIX: &str = "__temporal_";
 
 /// The arguments of `#[activity(...)]`, validated by darling, which also reports unknown keys
-/// (with a "did you mean") and duplicate keys.
-#[derive(Debug, FromMeta)]
+/// (with a "did you mean") and duplicate keys. `Default` is what an expansion falls back to
+/// when the arguments are wrong, so the function itself is still checked and generated.
+#[derive(Debug, Default, FromMeta)]
 pub(crate) struct ActivityArgs {
     /// The activity type name; the function's name when absent.
     pub(crate) name: Option<ActivityName>,
     /// Handle every activity type that no other activity is registered for.
     pub(crate) dynamic: darling::util::Flag,
     /// The path to `activity_runtime`, for users who renamed the dependency.
-    #[darling(rename = "crate", default = "default_crate")]
-    pub(crate) krate: syn::Path,
+    #[darling(rename = "crate")]
+    pub(crate) krate: Option<syn::Path>,
 }
 
-fn default_crate() -> syn::Path {
-    syn::parse_quote!(::activity_runtime)
-}
-
-impl Default for ActivityArgs {
-    fn default() -> Self {
-        Self {
-            name: None,
-            dynamic: darling::util::Flag::default(),
-            krate: default_crate(),
-        }
-    }
+/// The arguments of `#[activities(...)]`.
+#[derive(Debug, Default, FromMeta)]
+pub(crate) struct ImplArgs {
+    /// The path to `activity_runtime`, for every method of the block.
+    #[darling(rename = "crate")]
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// A valid activity type name.
@@ -87,24 +82,33 @@ fn invalid(node: &impl syn::spanned::Spanned, message: impl std::fmt::Display) -
     darling::Error::custom(message).with_span(node)
 }
 
-/// Parses the attribute's arguments, collecting every error into `errors`.
-///
-/// On error the defaults are returned, so that the function itself is still checked and the
-/// user sees all of their mistakes in one build.
-pub(crate) fn parse(attr: TokenStream, errors: &mut Errors) -> ActivityArgs {
-    let parsed = NestedMeta::parse_meta_list(attr)
+/// Parses an attribute's arguments, collecting every error into `errors`; on error the
+/// defaults are returned (tokio-macros' `DEFAULT_ERROR_CONFIG`).
+fn parse_or_default<T: FromMeta + Default>(attr: TokenStream, errors: &mut Errors) -> T {
+    NestedMeta::parse_meta_list(attr)
         .map_err(darling::Error::from)
-        .and_then(|metas| ActivityArgs::from_list(&metas));
-    let args = parsed.unwrap_or_else(|error| {
-        errors.push_darling(error);
-        ActivityArgs::default()
-    });
+        .and_then(|metas| T::from_list(&metas))
+        .unwrap_or_else(|error| {
+            errors.push_darling(error);
+            T::default()
+        })
+}
+
+/// Parses the arguments of `#[activities(...)]`.
+pub(crate) fn parse_impl(attr: TokenStream, errors: &mut Errors) -> ImplArgs {
+    parse_or_default(attr, errors)
+}
+
+/// Parses the arguments of `#[activity(...)]`, on a function or a method.
+pub(crate) fn parse(attr: TokenStream, errors: &mut Errors) -> ActivityArgs {
+    let mut args: ActivityArgs = parse_or_default(attr, errors);
     if let (Some(name), true) = (&args.name, args.dynamic.is_present()) {
         errors.at(
             &name.literal,
             "a dynamic activity has no name of its own: it runs every activity type that no \
              other activity is registered for; remove `name = ...`",
         );
+        args.name = None;
     }
     args
 }
@@ -117,23 +121,34 @@ mod tests {
     fn parse_ok(attr: TokenStream) -> ActivityArgs {
         let mut errors = Errors::default();
         let args = parse(attr, &mut errors);
-        errors.finish().expect("arguments are valid");
+        assert_eq!(
+            errors.messages(),
+            Vec::<String>::new(),
+            "arguments are valid"
+        );
         args
     }
 
     fn parse_err(attr: TokenStream) -> Vec<String> {
         let mut errors = Errors::default();
         parse(attr, &mut errors);
-        let error = errors.finish().expect_err("arguments are invalid");
-        error.into_iter().map(|e| e.to_string()).collect()
+        let messages = errors.messages();
+        assert!(!messages.is_empty(), "arguments are invalid");
+        messages
     }
 
     #[test]
     fn no_arguments_mean_the_function_name_and_the_default_crate() {
         let args = parse_ok(quote!());
-        assert!(args.name.is_none());
-        let krate = &args.krate;
-        assert_eq!(quote!(#krate).to_string(), ":: activity_runtime");
+        assert!(args.name.is_none() && args.krate.is_none());
+    }
+
+    #[test]
+    fn wrong_arguments_fall_back_to_the_defaults() {
+        let mut errors = Errors::default();
+        let args = parse(quote!(nmae = "x", dynamic), &mut errors);
+        assert_eq!(errors.count(), 1);
+        assert!(args.name.is_none() && !args.dynamic.is_present());
     }
 
     #[test]
@@ -148,7 +163,7 @@ mod tests {
     #[test]
     fn crate_takes_a_path_or_a_string() {
         for attr in [quote!(crate = my_rt), quote!(crate = "my_rt")] {
-            let krate = parse_ok(attr).krate;
+            let krate = parse_ok(attr).krate.expect("given");
             assert_eq!(quote!(#krate).to_string(), "my_rt");
         }
     }
@@ -207,7 +222,10 @@ mod tests {
 
     #[test]
     fn dynamic_with_a_name_is_rejected() {
-        let errors = parse_err(quote!(dynamic, name = "x"));
+        let mut errors = Errors::default();
+        let args = parse(quote!(dynamic, name = "x"), &mut errors);
+        assert!(args.dynamic.is_present() && args.name.is_none());
+        let errors = errors.messages();
         assert!(
             errors[0].contains("dynamic activity has no name"),
             "{errors:?}"

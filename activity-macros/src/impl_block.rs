@@ -1,293 +1,179 @@
 //! `#[activities]` on an `impl` block: its `#[activity]` methods become activities that run on
 //! one shared instance.
 //!
-//! The block is emitted with the `#[activity]` attributes removed (they are markers here, not
-//! macros). Beside it, in an anonymous `const`, each method gets a hidden companion and its
-//! `Activity` impl, which reaches the instance as `State<Self>`; and the type gets an
-//! `ActivityImpl` impl listing them, which `ActivitySet::from_instance` reads.
+//! The block is emitted with the `#[activity]` markers removed (they are markers here, not
+//! macros). Each marked method gets a hidden companion that reaches the instance as
+//! `State<Self>`, and the type gets an `ActivityImpl` impl listing them, which
+//! `ActivitySet::from_instance` reads.
 
-use darling::FromMeta;
-use darling::ast::NestedMeta;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use syn::spanned::Spanned;
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
 
-use crate::Errors;
-use crate::args::{self, ActivityArgs};
-use crate::expand::{self, Companion};
-use crate::signature::Place;
+use crate::args;
+use crate::codegen;
+use crate::driver::Target;
+use crate::errors::Errors;
+use crate::model::{self, Owner};
+use crate::shallow::{Impl, ImplItem};
 
-/// The arguments of `#[activities(...)]`.
-#[derive(Debug, FromMeta)]
-struct ImplArgs {
-    /// The path to `activity_runtime`, for users who renamed the dependency.
-    #[darling(rename = "crate", default)]
-    krate: Option<syn::Path>,
+/// The `impl` block that `#[activities]` goes on.
+pub(crate) struct ImplBlock(Impl);
+
+impl Parse for ImplBlock {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        input.parse().map(Self)
+    }
 }
 
-/// Expands `#[activities(attr)] item`. On any error the block is emitted without its markers,
-/// followed by every error.
-pub(crate) fn activities(attr: TokenStream, item: TokenStream) -> TokenStream {
-    match syn::parse2::<syn::ItemImpl>(item.clone()) {
-        Ok(mut block) => {
-            let methods = take_markers(&mut block);
-            expand(attr, &block, methods).unwrap_or_else(|errors| {
-                let errors = errors.to_compile_error();
-                quote!(#block #errors)
+impl ToTokens for ImplBlock {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.0.to_tokens(tokens);
+    }
+}
+
+impl Target for ImplBlock {
+    fn misplaced(_: TokenStream) -> syn::Error {
+        syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "`#[activities]` goes on an `impl` block whose methods are marked `#[activity]`; \
+             for a free function, write `#[activity]` on the function",
+        )
+    }
+
+    fn generate(&mut self, attr: TokenStream, errors: &mut Errors) -> TokenStream {
+        let block_args = args::parse_impl(attr, errors);
+        let krate = block_args.krate.as_ref();
+        let markers = take_markers(&mut self.0, krate);
+        let block = &self.0;
+        let shape_is_valid = check_shape(block, markers.is_empty(), errors);
+        let self_ty = &*block.header.self_ty;
+        let models = markers
+            .into_iter()
+            .filter_map(|(index, attr)| {
+                let ImplItem::Function(method) = &block.items[index] else {
+                    unreachable!("markers are taken from methods only");
+                };
+                let args = args::parse(attr, errors);
+                model::resolve(args, krate, method, Owner::Method { self_ty }, errors)
             })
+            .collect::<Vec<_>>();
+        if !shape_is_valid {
+            return TokenStream::new();
         }
-        Err(_) => {
-            let error = syn::Error::new(
-                proc_macro2::Span::call_site(),
-                "`#[activities]` goes on an `impl` block whose methods are marked `#[activity]`; \
-                 for a free function, write `#[activity]` on the function",
-            )
-            .to_compile_error();
-            quote!(#item #error)
-        }
+        let krate = krate
+            .cloned()
+            .unwrap_or_else(|| syn::parse_quote!(::activity_runtime));
+        codegen::impl_block(&model::runtime_path(&krate), self_ty, &models)
     }
 }
 
-/// An `#[activity]` method: its attribute's arguments, and its index in the block.
-struct Marked {
-    index: usize,
-    attr: TokenStream,
-}
-
-/// Removes the `#[activity]` markers from the block's methods, and says which were marked.
-fn take_markers(block: &mut syn::ItemImpl) -> Vec<Marked> {
-    let mut marked = Vec::new();
-    for (index, item) in block.items.iter_mut().enumerate() {
-        let syn::ImplItem::Fn(method) = item else {
-            continue;
-        };
-        let Some(position) = method.attrs.iter().position(is_marker) else {
-            continue;
-        };
-        let attr = method.attrs.remove(position);
-        let attr = match attr.meta {
-            syn::Meta::List(list) => list.tokens,
-            _ => TokenStream::new(),
-        };
-        method
-            .attrs
-            .push(syn::parse_quote!(#[allow(clippy::needless_pass_by_value)]));
-        marked.push(Marked { index, attr });
-    }
-    marked
-}
-
-fn is_marker(attr: &syn::Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "activity")
-}
-
-fn expand(
-    attr: TokenStream,
-    block: &syn::ItemImpl,
-    methods: Vec<Marked>,
-) -> syn::Result<TokenStream> {
-    let mut errors = Errors::default();
-    let krate = NestedMeta::parse_meta_list(attr)
-        .map_err(darling::Error::from)
-        .and_then(|metas| ImplArgs::from_list(&metas))
-        .map_or_else(
-            |error| {
-                errors.push_darling(error);
-                None
-            },
-            |args| args.krate,
-        );
-    if let Some((_, trait_path, _)) = &block.trait_ {
+/// Reports what makes the block itself unusable; returns whether generating for it makes sense.
+fn check_shape(block: &Impl, unmarked: bool, errors: &mut Errors) -> bool {
+    let header = &block.header;
+    let mut valid = true;
+    if let Some((trait_path, _)) = &header.trait_ {
+        valid = false;
         errors.at(
             trait_path,
             "`#[activities]` goes on an inherent `impl` block (`impl MyActivities { ... }`), not \
              on a trait implementation",
         );
     }
-    if !block.generics.params.is_empty() {
+    if !header.generics.params.is_empty() {
+        valid = false;
         errors.at(
-            &block.generics,
+            &header.generics,
             "`#[activities]` can't go on a generic `impl` block: the worker must know the \
              concrete type of the instance; implement it for a concrete type",
         );
     }
-    if methods.is_empty() && block.trait_.is_none() {
+    if unmarked && header.trait_.is_none() {
         errors.at(
-            &block.self_ty,
+            &header.self_ty,
             "this `#[activities]` block has no `#[activity]` methods; mark each method that is \
              an activity with `#[activity]`",
         );
     }
-    let parsed = methods
-        .iter()
-        .map(|marked| {
-            let syn::ImplItem::Fn(method) = &block.items[marked.index] else {
-                unreachable!("markers are taken from methods only");
-            };
-            let mut args = args::parse(marked.attr.clone(), &mut errors);
-            if let Some(krate) = &krate {
-                args.krate = krate.clone();
-            }
-            (method, args)
-        })
-        .collect::<Vec<_>>();
-    let checked = parsed
-        .iter()
-        .map(|(method, args)| expand::check(args, &method.sig, Place::Method, &mut errors))
-        .collect::<Vec<_>>();
-    errors.finish()?;
+    valid
+}
 
-    let self_ty = &*block.self_ty;
-    let rt = expand::runtime_path(&ActivityArgs {
-        krate: krate.unwrap_or_else(|| syn::parse_quote!(::activity_runtime)),
-        ..ActivityArgs::default()
-    });
-    let mut companions = Vec::new();
-    let mut impls = Vec::new();
-    for ((method, args), sig) in parsed.iter().zip(&checked) {
-        let companion = format_ident!(
-            "__activity_{}",
-            method.sig.ident,
-            span = method.sig.ident.span()
-        );
-        let cfgs = expand::cfg_attrs(&method.attrs);
-        impls.push(expand::companion_impl(&Companion {
-            rt: &rt,
-            args,
-            function: &method.sig,
-            sig,
-            companion: &companion,
-            self_ty: Some(self_ty),
-        }));
-        companions.push(quote! {
-            #(#cfgs)*
-            #[allow(non_camel_case_types)]
-            struct #companion {}
-        });
-    }
-    let definitions = parsed.iter().map(|(method, _)| {
-        let companion = format_ident!("__activity_{}", method.sig.ident);
-        let cfgs = expand::cfg_attrs(&method.attrs);
-        quote!(#(#cfgs)* __definitions.push(#rt::ActivityDefinition::of::<#companion>());)
-    });
-    let span = block.self_ty.span();
-    let activity_impl = quote::quote_spanned! {span=>
-        impl #rt::ActivityImpl for #self_ty {
-            // One `push` per method, so that each can carry the method's `#[cfg]`s.
-            #[allow(clippy::vec_init_then_push)]
-            fn definitions() -> ::std::vec::Vec<#rt::ActivityDefinition> {
-                let mut __definitions = ::std::vec::Vec::new();
-                #(#definitions)*
-                __definitions
-            }
-        }
-    };
-    Ok(quote! {
-        #block
-
-        const _: () = {
-            #(#companions)*
-            #(#impls)*
-            #activity_impl
+/// Removes the `#[activity]` markers from the block's methods, and returns the index and the
+/// marker's arguments of each marked method.
+fn take_markers(block: &mut Impl, krate: Option<&syn::Path>) -> Vec<(usize, TokenStream)> {
+    let mut marked = Vec::new();
+    for (index, item) in block.items.iter_mut().enumerate() {
+        let ImplItem::Function(method) = item else {
+            continue;
         };
-    })
+        let Some(position) = method.attrs.iter().position(|attr| is_marker(attr, krate)) else {
+            continue;
+        };
+        let marker = method.attrs.remove(position);
+        let arguments = match marker.meta {
+            syn::Meta::List(list) => list.tokens,
+            _ => TokenStream::new(),
+        };
+        method
+            .attrs
+            .push(syn::parse_quote!(#[allow(clippy::needless_pass_by_value)]));
+        marked.push((index, arguments));
+    }
+    marked
+}
+
+/// Our marker, and no other crate's `activity` attribute: `activity` as imported, or
+/// `activity_runtime::activity`, or the block's `crate = ...` path followed by `activity`.
+fn is_marker(attr: &syn::Attribute, krate: Option<&syn::Path>) -> bool {
+    let path = attr.path();
+    if path.is_ident("activity") {
+        return true;
+    }
+    let segments = path.segments.iter().collect::<Vec<_>>();
+    let Some((last, prefix)) = segments.split_last() else {
+        return false;
+    };
+    if last.ident != "activity" {
+        return false;
+    }
+    let prefix = prefix.iter().map(|segment| segment.ident.to_string());
+    match krate {
+        Some(krate) => prefix.eq(krate
+            .segments
+            .iter()
+            .map(|segment| segment.ident.to_string())),
+        None => prefix.eq(["activity_runtime".to_string()]),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use expect_test::expect;
+    use quote::quote;
 
     #[test]
-    fn methods_get_hidden_companions_that_reach_the_instance_as_state() {
-        let expanded = activities(
-            quote!(),
-            quote! {
-                impl Shop {
-                    #[activity(name = "shop_sell")]
-                    async fn sell(&self, item: String) -> String {
-                        item
-                    }
-                }
-            },
-        );
-        let file = syn::parse2::<syn::File>(expanded).expect("expansion parses");
-        expect![[r#"
-            impl Shop {
-                #[allow(clippy::needless_pass_by_value)]
-                async fn sell(&self, item: String) -> String {
-                    item
-                }
-            }
-            const _: () = {
-                #[allow(non_camel_case_types)]
-                struct __activity_sell {}
-                impl ::activity_runtime::__private::Activity for __activity_sell {
-                    type Input = (String,);
-                    type Output = String;
-                    const NAME: &'static str = "shop_sell";
-                    const EXECUTION: ::activity_runtime::__private::Execution = ::activity_runtime::__private::Execution::Async;
-                    const FUNCTION: &'static str = ::core::concat!(
-                        ::core::module_path!(), "::", ::core::stringify!(Shop), "::",
-                        ::core::stringify!(sell)
-                    );
-                    const DYNAMIC: bool = false;
-                    const STATE: &'static [::activity_runtime::__private::StateRequirement] = &[
-                        ::activity_runtime::__private::StateRequirement::of::<Shop>(),
-                    ];
-                    #[allow(unused_mut, unused_variables)]
-                    fn start(
-                        __context: ::activity_runtime::__private::ActivityContext,
-                        mut __arguments: ::activity_runtime::__private::Arguments,
-                    ) -> ::core::result::Result<
-                        ::activity_runtime::__private::Invocation,
-                        ::activity_runtime::__private::ActivityError,
-                    > {
-                        {
-                            #[allow(unused_imports)]
-                            use ::activity_runtime::__private::{
-                                PlainValue as _, ResultBehindAlias as _,
-                            };
-                            ::activity_runtime::__private::require_plain_value(
-                                (&::activity_runtime::__private::Probe::<String>::new()).verdict(),
-                            );
-                        }
-                        let __instance = <::activity_runtime::__private::State<
-                            Shop,
-                        > as ::activity_runtime::__private::StateParameter>::from_context(
-                                &__context,
-                            )?
-                            .into_arc();
-                        let __parameter0 = __arguments.next::<String>("item")?;
-                        __arguments.finish()?;
-                        ::core::result::Result::Ok(
-                            ::activity_runtime::__private::Invocation::from_future(
-                                async move { <Shop>::sell(&*__instance, __parameter0).await },
-                                ::activity_runtime::__private::finish_value::<String>,
-                            ),
-                        )
-                    }
-                }
-                impl ::activity_runtime::__private::ActivityImpl for Shop {
-                    #[allow(clippy::vec_init_then_push)]
-                    fn definitions() -> ::std::vec::Vec<
-                        ::activity_runtime::__private::ActivityDefinition,
-                    > {
-                        let mut __definitions = ::std::vec::Vec::new();
-                        __definitions
-                            .push(
-                                ::activity_runtime::__private::ActivityDefinition::of::<
-                                    __activity_sell,
-                                >(),
-                            );
-                        __definitions
-                    }
-                }
-            };
-        "#]]
-        .assert_eq(&prettyplease::unparse(&file));
+    fn only_our_activity_attribute_is_a_marker() {
+        let rt: syn::Path = syn::parse_quote!(rt);
+        for (attr, krate, expected) in [
+            (quote!(#[activity]), None, true),
+            (quote!(#[activity(name = "x")]), None, true),
+            (quote!(#[activity_runtime::activity]), None, true),
+            (quote!(#[::activity_runtime::activity]), None, true),
+            (quote!(#[rt::activity]), Some(&rt), true),
+            (quote!(#[rt::activity]), None, false),
+            (quote!(#[tracing::activity]), None, false),
+            (quote!(#[activity_runtime::activity]), Some(&rt), false),
+            (quote!(#[activities]), None, false),
+        ] {
+            let attr = syn::parse::Parser::parse2(syn::Attribute::parse_outer, attr.clone())
+                .expect("an attribute")
+                .remove(0);
+            assert_eq!(
+                is_marker(&attr, krate),
+                expected,
+                "{}",
+                attr.to_token_stream()
+            );
+        }
     }
 }

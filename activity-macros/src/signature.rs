@@ -3,7 +3,7 @@
 //! Every problem is pushed into one accumulator and spanned at the user's own token, with the
 //! fix in the message; checking goes on after the first problem, so one build shows them all.
 
-use crate::Errors;
+use crate::errors::Errors;
 use syn::visit::Visit;
 use syn::{FnArg, GenericArgument, PathArguments, ReturnType, Signature, Type};
 
@@ -89,13 +89,15 @@ impl<'a> ActivitySignature<'a> {
     }
 }
 
-/// Checks `sig`, pushing each problem into `errors`; the result is meaningful only when no
-/// error was pushed.
+/// Checks `sig` for an activity that is `dynamic` or not, pushing each problem into `errors`.
+/// Returns the signature only when it passed every check.
 pub(crate) fn check<'a>(
     sig: &'a Signature,
     place: Place,
+    dynamic: bool,
     errors: &mut Errors,
-) -> ActivitySignature<'a> {
+) -> Option<ActivitySignature<'a>> {
+    let before = errors.count();
     check_qualifiers(sig, errors);
     check_generics(sig, errors);
     if let Some(variadic) = &sig.variadic {
@@ -106,7 +108,7 @@ pub(crate) fn check<'a>(
     }
     let (receiver, params) = check_params(sig, place, errors);
     let output = check_output(&sig.output, errors);
-    ActivitySignature {
+    let checked = ActivitySignature {
         execution: if sig.asyncness.is_some() {
             Execution::Async
         } else {
@@ -115,7 +117,16 @@ pub(crate) fn check<'a>(
         receiver,
         params,
         output,
+    };
+    if dynamic && checked.payload_types().count() != 1 {
+        errors.at(
+            &sig.ident,
+            "a dynamic activity takes the raw arguments as one parameter, after the context: \
+             `args: Vec<Payload>`; it decodes each with `payload::decode` once it knows the type \
+             from `ctx.info().activity_type`",
+        );
     }
+    (errors.count() == before).then_some(checked)
 }
 
 fn check_qualifiers(sig: &Signature, errors: &mut Errors) {
@@ -126,7 +137,7 @@ fn check_qualifiers(sig: &Signature, errors: &mut Errors) {
                  never at compile time; remove `const`",
         );
     }
-    if let Some(unsafety) = &sig.unsafety {
+    if let syn::Safety::Unsafe(unsafety) = &sig.safety {
         errors.at(
             unsafety,
             "an activity can't be an `unsafe fn`: the worker calls it with data from the \
@@ -230,36 +241,38 @@ fn check_receiver(receiver: &syn::Receiver, place: Place, errors: &mut Errors) -
         );
         return None;
     }
-    if receiver.colon_token.is_none() {
-        return match (&receiver.reference, &receiver.mutability) {
-            (Some(_), None) => Some(Receiver::Ref),
-            (Some(_), Some(_)) => {
-                errors.at(
-                    receiver,
-                    "an activity method can't take `&mut self`: activities of one instance run \
-                     concurrently; take `&self`, and put mutable parts behind a `Mutex`",
-                );
-                None
-            }
-            (None, _) => {
-                errors.at(
-                    receiver,
-                    "an activity method can't take `self` by value: the worker keeps the \
-                     instance for every task; take `&self`, or `self: Arc<Self>` to own a handle",
-                );
-                None
-            }
-        };
+    match &receiver.kind {
+        syn::ReceiverKind::Reference(_, _, None) => Some(Receiver::Ref),
+        syn::ReceiverKind::Reference(_, _, Some(_)) => {
+            errors.at(
+                receiver,
+                "an activity method can't take `&mut self`: activities of one instance run \
+                 concurrently; take `&self`, and put mutable parts behind a `Mutex`",
+            );
+            None
+        }
+        syn::ReceiverKind::Typed(_, ty)
+            if last_segment(ty).is_some_and(|segment| segment.ident == "Arc") =>
+        {
+            Some(Receiver::Arc)
+        }
+        syn::ReceiverKind::Typed(_, ty) => {
+            errors.at(
+                ty,
+                "an activity method takes `&self` or `self: Arc<Self>`; the worker holds the \
+                 instance in an `Arc`",
+            );
+            None
+        }
+        _ => {
+            errors.at(
+                receiver,
+                "an activity method can't take `self` by value: the worker keeps the instance \
+                 for every task; take `&self`, or `self: Arc<Self>` to own a handle",
+            );
+            None
+        }
     }
-    if last_segment(&receiver.ty).is_some_and(|segment| segment.ident == "Arc") {
-        return Some(Receiver::Arc);
-    }
-    errors.at(
-        &receiver.ty,
-        "an activity method takes `&self` or `self: Arc<Self>`; the worker holds the instance \
-         in an `Arc`",
-    );
-    None
 }
 
 /// Recognises a worker-supplied parameter by its name, `State<...>`, under any path; the
@@ -381,7 +394,7 @@ impl<'a> Visit<'a> for BorrowFinder<'a> {
     }
     // A `dyn Trait + 'a` or an `fn(&str)` pointer type says nothing about borrowing from the
     // payload; rustc reports what is wrong with those itself.
-    fn visit_type_bare_fn(&mut self, _: &'a syn::TypeBareFn) {}
+    fn visit_type_fn_ptr(&mut self, _: &'a syn::TypeFnPtr) {}
 }
 
 fn check_output<'a>(output: &'a ReturnType, errors: &mut Errors) -> Output<'a> {
@@ -423,11 +436,6 @@ fn check_output<'a>(output: &'a ReturnType, errors: &mut Errors) -> Output<'a> {
     }
 }
 
-/// A span for errors about the function as a whole: its name.
-pub(crate) fn function_span(sig: &Signature) -> proc_macro2::Span {
-    sig.ident.span()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,8 +443,13 @@ mod tests {
     fn check_ok(sig: Signature) -> (Execution, bool, usize, &'static str) {
         let sig = Box::leak(Box::new(sig));
         let mut errors = Errors::default();
-        let checked = check(sig, Place::Free, &mut errors);
-        errors.finish().expect("signature is valid");
+        let checked = check(sig, Place::Free, false, &mut errors);
+        assert_eq!(
+            errors.messages(),
+            Vec::<String>::new(),
+            "signature is valid"
+        );
+        let checked = checked.expect("no errors, so a signature");
         let output = match checked.output {
             Output::Value(None) => "unit",
             Output::Value(Some(_)) => "value",
@@ -455,10 +468,31 @@ mod tests {
     }
 
     fn check_err_in(sig: Signature, place: Place) -> Vec<String> {
+        check_err_as(sig, place, false)
+    }
+
+    fn check_err_as(sig: Signature, place: Place, dynamic: bool) -> Vec<String> {
         let mut errors = Errors::default();
-        check(&sig, place, &mut errors);
-        let error = errors.finish().expect_err("signature is invalid");
-        error.into_iter().map(|e| e.to_string()).collect()
+        let checked = check(&sig, place, dynamic, &mut errors);
+        assert!(checked.is_none(), "an invalid signature gives no model");
+        errors.messages()
+    }
+
+    #[test]
+    fn a_dynamic_activity_takes_exactly_one_payload_parameter() {
+        for sig in [
+            syn::parse_quote!(async fn f(ctx: ActivityContext) -> u32),
+            syn::parse_quote!(async fn f(a: Vec<Payload>, b: u32) -> u32),
+        ] {
+            let errors = check_err_as(sig, Place::Free, true);
+            assert!(
+                errors[0].contains("raw arguments as one parameter"),
+                "{errors:?}"
+            );
+        }
+        let mut errors = Errors::default();
+        let sig = syn::parse_quote!(async fn f(ctx: ActivityContext, args: Vec<Payload>));
+        assert!(check(&sig, Place::Free, true, &mut errors).is_some());
     }
 
     #[test]
@@ -562,8 +596,7 @@ mod tests {
         ] {
             let sig: &'static Signature = Box::leak(Box::new(sig));
             let mut errors = Errors::default();
-            let checked = check(sig, Place::Method, &mut errors);
-            errors.finish().expect("valid method");
+            let checked = check(sig, Place::Method, false, &mut errors).expect("valid method");
             assert_eq!(checked.receiver, Some(receiver));
         }
     }

@@ -33,16 +33,19 @@ async fn describe(ctx: ActivityContext) -> String {
 
 #[tokio::test]
 async fn info_is_what_the_environment_was_given() {
-    let mut info = ActivityInfo::new("ignored");
-    info.activity_id = "act-1".into();
-    info.attempt = 4;
-    info.task_queue = "billing".into();
-    info.heartbeat_timeout = Some(Duration::from_secs(5));
-    info.workflow = Some(WorkflowInfo {
-        workflow_id: "order-9".into(),
-        run_id: "run".into(),
-        workflow_type: "Order".into(),
-    });
+    let info = ActivityInfo::builder("ignored")
+        .activity_id("act-1")
+        .attempt(4)
+        .task_queue("billing")
+        .heartbeat_timeout(Duration::from_secs(5))
+        .workflow(
+            WorkflowInfo::builder()
+                .workflow_id("order-9")
+                .run_id("run")
+                .workflow_type("Order")
+                .build(),
+        )
+        .build();
     let env = ActivityEnvironment::builder(activity_set![describe])
         .info(info)
         .build()

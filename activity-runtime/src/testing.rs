@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::activity::{Activity, ActivitySet, Outcome};
-use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink};
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink, ResultSlot};
 use crate::dispatch::codec::Codec;
 use crate::dispatch::{DispatchOptions, Dispatcher, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
@@ -31,6 +31,10 @@ use crate::payload::{ArgumentList, FromPayload, Payload, PayloadError, ToPayload
 /// assert_eq!(total, 360);
 /// # }
 /// ```
+///
+/// [`run`](Self::run) hands back the value the function returned, after the worker's whole
+/// path (encoding, codec, size checks) has run on it, as Python's `ActivityEnvironment.run`
+/// returns the function's own value: a result type needs `Serialize`, never `Deserialize`.
 pub struct ActivityEnvironment {
     dispatcher: Dispatcher,
     codec: Codec,
@@ -72,34 +76,57 @@ impl ActivityEnvironment {
         }
     }
 
-    /// Runs activity `A` with `input`, its arguments as a tuple, and decodes its result.
+    /// Runs activity `A` with `input`: its arguments as a tuple, or the one argument of an
+    /// activity that takes one, and returns what the function returned.
+    ///
+    /// ```
+    /// use activity_runtime::{activity, activity_set, testing::ActivityEnvironment};
+    ///
+    /// // A result type that only encodes: `run` never decodes it.
+    /// #[derive(serde::Serialize, Debug, PartialEq)]
+    /// struct Greeting(String);
+    ///
+    /// #[activity]
+    /// async fn greet(name: String) -> Greeting {
+    ///     Greeting(format!("Hello, {name}!"))
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let env = ActivityEnvironment::new(activity_set![greet]).unwrap();
+    /// let greeting = env.run::<greet>("Temporal".to_string()).await.unwrap();
+    /// assert_eq!(greeting, Greeting("Hello, Temporal!".into()));
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// The activity's failure, exactly as a worker would report it.
-    pub async fn run<A>(&self, input: A::Input) -> Result<A::Output, ActivityError>
+    pub async fn run<A>(&self, input: impl Input<A::Input>) -> Result<A::Output, ActivityError>
     where
         A: Activity,
         A::Input: ArgumentList,
-        A::Output: FromPayload,
+        A::Output: Send + 'static,
     {
-        let arguments = input.into_payloads().map_err(encode_error)?;
+        let arguments = input.into_input().into_payloads().map_err(encode_error)?;
         let arguments = self.codec.encode("arguments", arguments).await?;
-        let result = match self.run_payloads(A::NAME, arguments).await {
-            Ok(result) => self.codec.decode("result", vec![result]).await?,
-            Err(error) => {
-                let details = self
-                    .codec
-                    .decode("failure details", error.details().to_vec());
-                return Err(error.replace_details(details.await?));
-            }
-        };
-        A::Output::from_payload(&result[0]).map_err(|error| {
-            ActivityError::new(format!(
-                "activity `{}`: its result does not decode as `{}`: {error}",
+        let slot = ResultSlot::default();
+        if let Err(error) = self
+            .run_task(A::NAME, arguments, Some(Arc::clone(&slot)))
+            .await
+        {
+            let details = self
+                .codec
+                .decode("failure details", error.details().to_vec());
+            return Err(error.replace_details(details.await?));
+        }
+        let returned = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        match returned.map(|value| value.downcast::<A::Output>()) {
+            Some(Ok(value)) => Ok(*value),
+            _ => unreachable!(
+                "activity `{}` succeeded, so its `finish` kept the `{}` it returned",
                 A::NAME,
                 std::any::type_name::<A::Output>()
-            ))
-        })
+            ),
+        }
     }
 
     /// Runs the activity registered as `activity_type` (or the dynamic activity) with raw
@@ -109,6 +136,15 @@ impl ActivityEnvironment {
     /// # Errors
     /// The activity's failure, exactly as a worker would report it.
     pub async fn run_payloads(&self, activity_type: &str, arguments: Vec<Payload>) -> Outcome {
+        self.run_task(activity_type, arguments, None).await
+    }
+
+    async fn run_task(
+        &self,
+        activity_type: &str,
+        arguments: Vec<Payload>,
+        result: Option<ResultSlot>,
+    ) -> Outcome {
         let last_heartbeat_details = self
             .codec
             .encode(
@@ -138,6 +174,7 @@ impl ActivityEnvironment {
                     .push(details);
             })),
             cancellation,
+            result,
         };
         // Spawned, as a worker spawns each attempt, so the activity runs as it does in
         // production, through the same `Dispatcher::run`, which catches every panic itself.
@@ -200,6 +237,25 @@ impl ActivityEnvironment {
 
     fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancellation>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// What [`ActivityEnvironment::run`] takes as an activity's arguments `I`: the tuple itself, or
+/// for an activity of one argument, that argument alone.
+pub trait Input<I> {
+    /// The arguments as a tuple.
+    fn into_input(self) -> I;
+}
+
+impl<I: ArgumentList> Input<I> for I {
+    fn into_input(self) -> I {
+        self
+    }
+}
+
+impl<T> Input<(T,)> for T {
+    fn into_input(self) -> (T,) {
+        (self,)
     }
 }
 

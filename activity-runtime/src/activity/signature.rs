@@ -22,15 +22,16 @@ pub trait ActivityArgument: FromPayload + Send + 'static {}
 impl<T: FromPayload + Send + 'static> ActivityArgument for T {}
 
 /// A type that an activity can return: encoded into a payload, so it must implement
-/// `serde::Serialize` (or be a [`Proto`](crate::payload::Proto)).
+/// `serde::Serialize` (or be a [`Proto`](crate::payload::Proto)); and `Send`, because the test
+/// environment hands the value itself back to the test.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` can't be an activity's result: it does not implement `serde::Serialize`",
-    label = "results are encoded into payloads, so this type must implement `Serialize`",
+    message = "`{Self}` can't be an activity's result: it does not implement `serde::Serialize`, or is not `Send`",
+    label = "results are encoded into payloads, so this type must implement `Serialize` (and be `Send`)",
     note = "derive it: `#[derive(serde::Serialize)]`, or return a type that implements it"
 )]
-pub trait ActivityOutput: ToPayload {}
+pub trait ActivityOutput: ToPayload + Send + 'static {}
 
-impl<T: ToPayload> ActivityOutput for T {}
+impl<T: ToPayload + Send + 'static> ActivityOutput for T {}
 
 /// An error type that an activity can return: one that converts into [`ActivityError`].
 #[diagnostic::on_unimplemented(
@@ -62,13 +63,15 @@ impl<T, E> ResultParts for Result<T, E> {
 
 /// The outcome of an activity that returned a plain value.
 pub fn finish_value<T: ActivityOutput>(value: T) -> Outcome {
-    encode_result(&value)
+    let payload = encode_result(&value)?;
+    crate::context::keep_result(value);
+    Ok(payload)
 }
 
 /// The outcome of an activity that returned a `Result`.
 pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, E>) -> Outcome {
     match result {
-        Ok(value) => encode_result(&value),
+        Ok(value) => finish_value(value),
         Err(error) => Err(error.into()),
     }
 }

@@ -32,6 +32,11 @@ use state::{StateMap, missing_state};
 /// dispatcher applies the codec on the way.
 pub(crate) type HeartbeatSink = Arc<dyn Fn(Vec<Payload>) + Send + Sync>;
 
+/// Where a test environment receives the value an activity returned, before it is encoded, so
+/// that `ActivityEnvironment::run` hands back that value without decoding it again (a result
+/// type need not implement `Deserialize` to be tested). Workers leave it out.
+pub(crate) type ResultSlot = Arc<std::sync::Mutex<Option<Box<dyn std::any::Any + Send>>>>;
+
 /// A handle on the running activity: its [`ActivityInfo`], heartbeats, cancellation, the
 /// worker's shutdown, and the state the worker provides.
 ///
@@ -61,6 +66,7 @@ struct Inner {
     /// The first heartbeat whose details could not be encoded, which fails the attempt.
     heartbeat_error: OnceLock<ActivityError>,
     state: Arc<StateMap>,
+    result: Option<ResultSlot>,
 }
 
 tokio::task_local! {
@@ -282,6 +288,26 @@ impl fmt::Debug for ActivityContext {
             .finish_non_exhaustive()
     }
 }
+/// Hands `value`, the result the current activity returned, to the test environment that runs
+/// it, if one asked for it.
+pub(crate) fn keep_result<T: Send + 'static>(value: T) {
+    let keep = |ctx: &ActivityContext| {
+        if let Some(slot) = &ctx.inner.result {
+            *slot
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(value));
+        }
+    };
+    match CURRENT_TASK.try_with(|ctx| ctx.clone()) {
+        Ok(ctx) => keep(&ctx),
+        Err(_) => CURRENT_THREAD.with(|current| {
+            if let Some(ctx) = &*current.borrow() {
+                keep(ctx);
+            }
+        }),
+    }
+}
+
 /// What a worker or test environment puts into a context.
 pub(crate) struct ContextParts {
     pub(crate) info: ActivityInfo,
@@ -290,6 +316,7 @@ pub(crate) struct ContextParts {
     pub(crate) last_heartbeat_details: Vec<Payload>,
     pub(crate) heartbeats: Option<HeartbeatSink>,
     pub(crate) state: Arc<StateMap>,
+    pub(crate) result: Option<ResultSlot>,
 }
 
 impl ContextParts {
@@ -301,6 +328,7 @@ impl ContextParts {
             last_heartbeat_details: Vec::new(),
             heartbeats: None,
             state: Arc::default(),
+            result: None,
         }
     }
 
@@ -314,6 +342,7 @@ impl ContextParts {
                 heartbeats: self.heartbeats,
                 heartbeat_error: OnceLock::new(),
                 state: self.state,
+                result: self.result,
             }),
         }
     }

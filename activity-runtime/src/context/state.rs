@@ -34,11 +34,29 @@ use crate::error::{ActivityError, RuntimeFailure};
 ///     .state(Greeter { punctuation: "!" })
 ///     .build()
 ///     .unwrap();
-/// let greeting: String = env.run::<greet>(("World".to_string(),)).await.unwrap();
+/// let greeting = env.run::<greet>("World".to_string()).await.unwrap();
 /// assert_eq!(greeting, "Hello, World!");
+///
+/// // The function stays a plain function, callable with a `State` made by hand.
+/// let greeter = State::new(Greeter { punctuation: "?" });
+/// assert_eq!(greet(greeter, "World".to_string()).await, "Hello, World?");
 /// # }
 /// ```
 pub struct State<T: ?Sized>(Arc<T>);
+
+impl<T> State<T> {
+    /// A state holding `value`, for calling an activity function directly, as a test does.
+    pub fn new(value: T) -> Self {
+        Self(Arc::new(value))
+    }
+}
+
+impl<T: ?Sized> From<Arc<T>> for State<T> {
+    /// A state sharing `value` with the other holders of the `Arc`.
+    fn from(value: Arc<T>) -> Self {
+        Self(value)
+    }
+}
 
 impl<T: ?Sized> State<T> {
     /// The shared handle itself, for moving into a spawned task.

@@ -25,7 +25,7 @@ use crate::activity::ActivitySet;
 use crate::activity::invocation::{Outcome, Work, panicked};
 use crate::context::state::StateMap;
 use crate::context::{
-    ActivityInfo, Cancellation, CancellationDetails, ContextParts, HeartbeatSink,
+    ActivityInfo, Cancellation, CancellationDetails, ContextParts, HeartbeatSink, ResultSlot,
 };
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
 use crate::payload::Payload;
@@ -151,6 +151,8 @@ pub(crate) struct Task {
     /// Receives codec-encoded heartbeat details.
     pub(crate) heartbeats: Option<HeartbeatSink>,
     pub(crate) cancellation: Cancellation,
+    /// Receives the value the activity returned (test environments only).
+    pub(crate) result: Option<ResultSlot>,
 }
 
 /// Runs activity tasks. Cheap to clone; clones share the slots and the blocking pool.
@@ -272,6 +274,7 @@ impl Dispatcher {
                 .as_ref()
                 .map(|heartbeats| Arc::clone(&heartbeats.sink)),
             state: Arc::clone(shared.registry.state()),
+            result: task.result,
         }
         .build();
         let call = async {

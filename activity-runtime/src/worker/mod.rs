@@ -254,6 +254,7 @@ impl Worker {
                     last_heartbeat_details: start.heartbeat_details,
                     heartbeats: Some(heartbeats),
                     cancellation,
+                    result: None,
                 };
                 let dispatcher = self.dispatcher.clone();
                 let core = Arc::clone(&self.core);

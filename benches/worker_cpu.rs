@@ -6,16 +6,19 @@
 //! time divided by the activities it ran, and the ratio of the two medians. Rounds alternate
 //! between settings, so that drift on a shared machine falls on both.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use activity_runtime::ConnectionConfig;
+use activity_runtime::client::Client;
 use activity_runtime::client::start_activity_by_name;
-use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client};
 use activity_runtime::connection::Compression;
 use activity_runtime::dev_server::DevServer;
+use support::calls;
+use support::worker_process::WorkerProcess;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -41,21 +44,6 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_secs_f64(ticks as f64 / per_second as f64)
 }
 
-fn start_worker(address: &str, queue: &str, compression: &str) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_test-worker"))
-        .args([address, queue])
-        .env("TEST_WORKER_COMPRESSION", compression)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the test worker starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready");
-    child
-}
-
 async fn run_activities(client: Arc<Client>, queue: &str, count: usize) {
     let slots = Arc::new(Semaphore::new(64));
     let mut calls = JoinSet::new();
@@ -63,12 +51,7 @@ async fn run_activities(client: Arc<Client>, queue: &str, count: usize) {
         let permit = Arc::clone(&slots).acquire_owned().await.unwrap();
         let (client, queue) = (Arc::clone(&client), queue.to_string());
         calls.spawn(async move {
-            let options = ActivityStartOptions::new(
-                queue,
-                format!("bench-{n}-{}", std::process::id()),
-                ActivityCloseTimeouts::StartToClose(Duration::from_secs(30)),
-            )
-            .build();
+            let options = calls::options(&queue, Duration::from_secs(30), None, 1);
             let started = start_activity_by_name::<u64>(&client, "square", (n,), options)
                 .await
                 .unwrap();
@@ -104,12 +87,15 @@ async fn main() {
     for round in 0..rounds {
         for (index, setting) in settings.iter().enumerate() {
             let queue = format!("bench-{setting}-{round}");
-            let mut worker = start_worker(server.address(), &queue, setting);
-            let before = cpu_time(worker.id());
+            let worker = WorkerProcess::start_with(
+                server.address(),
+                &queue,
+                &[("TEST_WORKER_COMPRESSION", setting)],
+            );
+            let before = cpu_time(worker.pid());
             run_activities(Arc::clone(&client), &queue, activities).await;
-            let used = cpu_time(worker.id()) - before;
-            let _ = worker.kill();
-            let _ = worker.wait();
+            let used = cpu_time(worker.pid()) - before;
+            worker.kill();
             let ms = used.as_secs_f64() * 1000.0 / activities as f64;
             println!("round {round}: {setting:>4}: {ms:.3} ms of worker CPU per activity");
             per_activity[index].push(ms);

@@ -1,15 +1,28 @@
-//! A worker's set of activities is checked once, when it is built: names are unique, at most one
-//! activity is dynamic, and an unknown type is a retryable `NotFoundError` that lists the names.
+//! How activities are gathered and checked: by name with `activity_set!`, or all at once with
+//! `all_activities()`; the companion beside the function; and a set checked once, when a worker
+//! or environment is built: names are unique, at most one activity is dynamic, and an unknown
+//! type is a retryable `NotFoundError` that lists the names.
 
+use activity_runtime::definition::{Activity, ActivityDefinition, Execution};
 use activity_runtime::error::RegistryError;
 use activity_runtime::payload::{self, Payload};
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext, activity, activity_set};
+use activity_runtime::{ActivityContext, activity, activity_set, all_activities};
+
+#[activity(name = "your_activity")]
+async fn your_activity(name: String) -> String {
+    format!("Hello, {name}!")
+}
 
 mod billing {
     #[activity_runtime::activity(name = "charge")]
     pub async fn charge_card(cents: u64) -> u64 {
         cents
+    }
+
+    #[activity_runtime::activity]
+    pub fn compute_total(prices: Vec<u64>) -> u64 {
+        prices.iter().sum()
     }
 }
 
@@ -117,4 +130,46 @@ async fn the_dynamic_activity_runs_every_unregistered_type_with_raw_arguments() 
     );
     // A registered type still goes to its own function.
     assert_eq!(env.run::<refund>((7,)).await.unwrap(), 7);
+}
+
+#[test]
+fn activity_set_keeps_the_listed_order_and_accepts_paths() {
+    let set = activity_set![billing::compute_total, your_activity,];
+    assert_eq!(
+        set.names().collect::<Vec<_>>(),
+        ["compute_total", "your_activity"]
+    );
+    let total = set.get("compute_total").unwrap();
+    assert_eq!(total.execution(), Execution::Blocking);
+    assert_eq!(total.function(), "registry::billing::compute_total");
+}
+
+#[test]
+fn all_activities_collects_every_annotated_function_sorted_by_name() {
+    // Every `#[activity]` in this binary, the two named `charge` included: the set is checked
+    // only when a worker or environment is built from it.
+    let names = all_activities().names().collect::<Vec<_>>();
+    assert_eq!(
+        names,
+        [
+            "charge",
+            "charge",
+            "compute_total",
+            "fallback",
+            "other_fallback",
+            "refund",
+            "your_activity"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_function_stays_callable_beside_its_companion() {
+    assert_eq!(your_activity("World".into()).await, "Hello, World!");
+    assert_eq!(billing::compute_total(vec![1, 2]), 3);
+    assert_eq!(<your_activity as Activity>::NAME, "your_activity");
+    assert_eq!(
+        ActivityDefinition::of::<your_activity>().name(),
+        "your_activity"
+    );
 }

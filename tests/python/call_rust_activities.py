@@ -1,6 +1,6 @@
 """The Python SDK as a real client of activities served by activity-runtime.
 
-Run by tests/e2e_python.rs as
+Run by tests/e2e/python.rs as
     python call_rust_activities.py ADDRESS RUST_TASK_QUEUE {workflow|standalone}
 it prints one JSON object with what Python received.
 

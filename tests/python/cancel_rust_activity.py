@@ -1,6 +1,6 @@
 """A Python workflow cancels a heartbeating Rust activity and reports what it saw.
 
-Run by tests/reliability_faults.rs as
+Run by tests/e2e/reliability/faults.rs as
     python cancel_rust_activity.py ADDRESS RUST_TASK_QUEUE ACTIVITY_TYPE
 """
 

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use activity_runtime::ConnectionConfig;
 use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client, RetryPolicy};
 use activity_runtime::client::{ExecuteError, StartedActivity, start_activity_by_name};
 use activity_runtime::payload::ArgumentList;
@@ -13,10 +14,15 @@ use super::server;
 
 /// A client of the shared dev server.
 pub async fn client() -> Client {
+    client_of(server::connection()).await
+}
+
+/// A client of the server that `connection` names; fails the test after 30 s.
+pub async fn client_of(connection: ConnectionConfig) -> Client {
     within(
         Duration::from_secs(30),
         "a client's connection",
-        server::connection().client(),
+        connection.client(),
     )
     .await
     .expect("the client connects")

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use activity_runtime::client::Client;
 use activity_runtime::dev_server::DevServer;
 use activity_runtime::worker::{ShutdownHandle, WorkerBuilder, WorkerError};
 use activity_runtime::{ActivitySet, ConnectionConfig, Worker};
@@ -117,6 +118,33 @@ impl RunningWorker {
 impl Drop for RunningWorker {
     fn drop(&mut self) {
         self.handle.shutdown();
+    }
+}
+
+/// The fixture of most end-to-end tests: a worker on a task queue of its own, and a client of
+/// the same dev server.
+pub struct Served {
+    /// The worker's task queue, named after the test.
+    pub queue: String,
+    /// The worker, shut down when dropped.
+    pub worker: RunningWorker,
+    /// A client of the dev server.
+    pub client: Client,
+}
+
+/// Serves `set` on a new task queue named after `test`.
+pub async fn serve(test: &str, set: ActivitySet) -> Served {
+    serve_with(test, |queue| Worker::builder(queue, set)).await
+}
+
+/// Serves with the worker that `worker` describes for the new task queue named after `test`.
+pub async fn serve_with(test: &str, worker: impl FnOnce(&str) -> WorkerBuilder) -> Served {
+    let queue = task_queue(test);
+    let worker = start_worker_with(worker(&queue)).await;
+    Served {
+        queue,
+        worker,
+        client: super::calls::client().await,
     }
 }
 

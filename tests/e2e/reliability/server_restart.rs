@@ -3,17 +3,15 @@
 //! and every activity completes. The activities wait at a gate that the test opens only after
 //! the restart, so they were in flight when the server went down, by construction.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::calls::{client_of, options};
+use crate::support::deadline::within;
+use crate::support::records::{Event, Records};
+use crate::support::worker_process::WorkerProcess;
 use activity_runtime::ConnectionConfig;
 use activity_runtime::client::start_activity_by_name;
 use activity_runtime::dev_server::{DevServer, DevServerOptions};
-use support::calls::options;
-use support::deadline::within;
-use support::records::{Event, Records};
-use support::worker_process::WorkerProcess;
 
 const ACTIVITIES: usize = 20;
 
@@ -43,11 +41,7 @@ async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
     let gate = std::env::temp_dir().join(format!("restart-gate-{}", std::process::id()));
     let _ = std::fs::remove_file(&gate);
 
-    let client = ConnectionConfig::new(&address)
-        .unwrap()
-        .client()
-        .await
-        .unwrap();
+    let client = client_of(ConnectionConfig::new(&address).unwrap()).await;
     let mut activities = Vec::new();
     for _ in 0..ACTIVITIES {
         let started = start_activity_by_name::<u32>(
@@ -84,11 +78,7 @@ async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
     .expect("the server restarts");
     std::fs::write(&gate, "").expect("the gate opens");
 
-    let client = ConnectionConfig::new(&address)
-        .unwrap()
-        .client()
-        .await
-        .unwrap();
+    let client = client_of(ConnectionConfig::new(&address).unwrap()).await;
     for started in &activities {
         let handle = client.get_activity_handle(
             temporalio_common::UntypedActivity::new("gated"),

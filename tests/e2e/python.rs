@@ -3,13 +3,11 @@
 //! standalone activities. Arguments of every kind, errors, and heartbeat details arrive in
 //! Python as a Python activity's would.
 
-mod support;
-
+use crate::support::server;
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::server;
 
 #[derive(Serialize, Deserialize)]
 struct Address {
@@ -122,7 +120,7 @@ async fn python_calls(mode: &'static str) -> serde_json::Value {
         ],
     )
     .await;
-    let result = support::python::run("call_rust_activities.py", &[&queue, mode]).await;
+    let result = crate::support::python::run("call_rust_activities.py", &[&queue, mode]).await;
     worker.stop().await;
     result
 }

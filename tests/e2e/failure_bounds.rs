@@ -3,15 +3,13 @@
 //! refused by the server's gRPC limit, and the caller waits for the attempt's timeout instead
 //! of learning what happened.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::calls::{self, options, result_within, start};
+use crate::support::server::{self, Served};
 use activity_runtime::client::ExecuteError;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityError, activity, activity_set};
-use support::calls::{self, client, options, result_within, start};
-use support::server;
 
 /// An error with a long message and a long `source()` chain.
 #[derive(Debug)]
@@ -77,9 +75,11 @@ async fn long_messages_and_chains_are_cut_with_markers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_learns_of_a_five_megabyte_failure_at_once() {
-    let queue = server::task_queue("failure-bounds");
-    let worker = server::start_worker(&queue, activity_set![fail_hugely, panic_hugely]).await;
-    let client = client().await;
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("failure-bounds", activity_set![fail_hugely, panic_hugely]).await;
     let huge_error = start::<()>(
         &client,
         "fail_hugely",

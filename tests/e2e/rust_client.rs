@@ -3,18 +3,16 @@
 //! application failures with our type, and an unknown type is a retryable `NotFoundError` that
 //! lists the registered names while the worker keeps serving.
 
-mod support;
-
 use std::time::Duration;
 
-use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, RetryPolicy};
+use crate::support::calls;
+use crate::support::deadline::within;
+use crate::support::seed::{YourParams, your_activity};
+use crate::support::server::{self, Served};
+use activity_runtime::client::ActivityStartOptions;
 use activity_runtime::client::{ExecuteError, execute_activity};
 use activity_runtime::payload;
 use activity_runtime::{ActivityError, activity, activity_set};
-use support::calls;
-use support::deadline::within;
-use support::seed::{YourParams, your_activity};
-use support::server;
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
 
@@ -28,14 +26,9 @@ fn refuse(reason: String) -> Result<(), ActivityError> {
 /// How long a caller may wait for anything here.
 const LIMIT: Duration = Duration::from_secs(30);
 
-fn options(task_queue: &str, id: &str) -> ActivityStartOptions {
-    ActivityStartOptions::new(
-        task_queue.to_string(),
-        server::task_queue(id),
-        ActivityCloseTimeouts::StartToClose(Duration::from_secs(10)),
-    )
-    .retry_policy(RetryPolicy::builder().maximum_attempts(1).build())
-    .build()
+/// One attempt of at most 10 s: these tests check what the first attempt reports.
+fn options(task_queue: &str) -> ActivityStartOptions {
+    calls::options(task_queue, Duration::from_secs(10), None, 1)
 }
 
 fn application_failure(error: ExecuteError) -> (String, bool, String) {
@@ -47,9 +40,11 @@ fn application_failure(error: ExecuteError) -> (String, bool, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_typed_rust_caller_runs_the_seed_activity() {
-    let queue = server::task_queue("rust-typed");
-    let worker = server::start_worker(&queue, activity_set![your_activity, refuse]).await;
-    let client = calls::client().await;
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("rust-typed", activity_set![your_activity, refuse]).await;
     let input = YourParams {
         greeting: "Hello".into(),
         name: "World".into(),
@@ -57,7 +52,7 @@ async fn a_typed_rust_caller_runs_the_seed_activity() {
     let greeting = within(
         LIMIT,
         "the seed activity",
-        execute_activity::<your_activity>(&client, (input,), options(&queue, "seed")),
+        execute_activity::<your_activity>(&client, (input,), options(&queue)),
     )
     .await
     .unwrap();
@@ -66,7 +61,7 @@ async fn a_typed_rust_caller_runs_the_seed_activity() {
     let error = within(
         LIMIT,
         "the refusal",
-        execute_activity::<refuse>(&client, ("no".into(),), options(&queue, "refuse")),
+        execute_activity::<refuse>(&client, ("no".into(),), options(&queue)),
     )
     .await
     .unwrap_err();
@@ -78,9 +73,11 @@ async fn a_typed_rust_caller_runs_the_seed_activity() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untyped_caller_by_name_gets_the_same_payloads() {
-    let queue = server::task_queue("rust-untyped");
-    let worker = server::start_worker(&queue, activity_set![your_activity]).await;
-    let client = calls::client().await;
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("rust-untyped", activity_set![your_activity]).await;
     let input = RawValue::new(vec![
         payload::encode(&serde_json::json!({"greeting": "Hej", "name": "Världen"})).unwrap(),
     ]);
@@ -88,7 +85,7 @@ async fn an_untyped_caller_by_name_gets_the_same_payloads() {
         .start_activity(
             UntypedActivity::new("your_activity"),
             input,
-            options(&queue, "untyped"),
+            options(&queue),
         )
         .await
         .unwrap();
@@ -102,14 +99,16 @@ async fn an_untyped_caller_by_name_gets_the_same_payloads() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_serving() {
-    let queue = server::task_queue("rust-unknown");
-    let worker = server::start_worker(&queue, activity_set![your_activity, refuse]).await;
-    let client = calls::client().await;
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("rust-unknown", activity_set![your_activity, refuse]).await;
     let handle = client
         .start_activity(
             UntypedActivity::new("no_such_activity"),
             RawValue::new(vec![]),
-            options(&queue, "unknown"),
+            options(&queue),
         )
         .await
         .unwrap();
@@ -135,7 +134,7 @@ async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_ser
     let greeting = within(
         LIMIT,
         "the next activity",
-        execute_activity::<your_activity>(&client, (input,), options(&queue, "after")),
+        execute_activity::<your_activity>(&client, (input,), options(&queue)),
     )
     .await
     .unwrap();

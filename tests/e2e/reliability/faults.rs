@@ -2,15 +2,13 @@
 //! processes: a crash mid-activity, panics, a silent activity, cancellation by a workflow, and
 //! SIGTERM during in-flight work. Nothing may be lost.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::calls::{self, client, options, result_within, start};
+use crate::support::records::{Event, Records};
+use crate::support::server;
+use crate::support::worker_process::WorkerProcess;
 use serde::Deserialize;
-use support::calls::{self, client, options, result_within, start};
-use support::records::{Event, Records};
-use support::server;
-use support::worker_process::WorkerProcess;
 
 /// Long enough for any retry here; a result that takes longer is a failure, not a hang.
 const RESULT_LIMIT: Duration = Duration::from_secs(90);
@@ -126,7 +124,7 @@ async fn a_workflow_cancels_heartbeating_activities_async_and_blocking() {
     let _worker = WorkerProcess::start(server::address(), &queue);
     for activity in ["until_cancelled_async", "until_cancelled_blocking"] {
         let report: CancelReport =
-            support::python::run("cancel_rust_activity.py", &[&queue, activity]).await;
+            crate::support::python::run("cancel_rust_activity.py", &[&queue, activity]).await;
         assert_eq!(
             report,
             CancelReport {

@@ -1,14 +1,12 @@
 //! The examples, run end to end as a user runs them: each starts its own dev server, worker and
 //! client, and prints what it got.
 
-mod support;
-
 use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use support::process;
+use crate::support::process;
 
 /// How long one example may run: it starts a dev server of its own, a worker and a client.
 const LIMIT: Duration = Duration::from_secs(120);
@@ -68,9 +66,9 @@ fn shared_state_is_one_value_for_functions_and_methods() {
 /// signal, and SIGTERM shuts it down cleanly.
 #[test]
 fn hello_serves_temporal_address_until_sigterm() {
-    let queue = support::server::task_queue("hello-serve");
+    let queue = crate::support::server::task_queue("hello-serve");
     let mut hello = process::command(example("hello"))
-        .env("TEMPORAL_ADDRESS", support::server::address())
+        .env("TEMPORAL_ADDRESS", crate::support::server::address())
         .env("TEMPORAL_TASK_QUEUE", &queue)
         .stdout(Stdio::piped())
         .spawn()
@@ -82,18 +80,18 @@ fn hello_serves_temporal_address_until_sigterm() {
         "{banner}"
     );
 
-    let mut execute = process::command(support::server::cli());
+    let mut execute = process::command(crate::support::server::cli());
     execute
         .args([
             "activity",
             "execute",
             "--address",
-            support::server::address(),
+            crate::support::server::address(),
         ])
         .args(["--type", "your_activity", "--task-queue", &queue])
         .args([
             "--activity-id",
-            &support::server::task_queue("hello-serve-call"),
+            &crate::support::server::task_queue("hello-serve-call"),
         ])
         .args(["--start-to-close-timeout", "10s"])
         .args(["--input", r#"{"greeting":"Hello","name":"SIGTERM"}"#]);

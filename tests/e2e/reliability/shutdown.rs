@@ -4,17 +4,15 @@
 //! once, because they were reported as failed (`WorkerShutdown`) instead of left to time out.
 //! A second signal during the graceful shutdown exits at once.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::calls::{client, options, result_within, start};
+use crate::support::deadline::within;
+use crate::support::records::{Event, Records};
+use crate::support::server;
+use crate::support::worker_process::WorkerProcess;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, activity, activity_set};
-use support::calls::{client, options, result_within, start};
-use support::deadline::within;
-use support::records::{Event, Records};
-use support::server;
-use support::worker_process::WorkerProcess;
 
 /// Waits until the workers' records show that each of `activities` has started.
 async fn until_started(records: &Records, activities: &[&str]) {

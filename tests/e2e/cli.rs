@@ -1,13 +1,11 @@
 //! The Temporal CLI, a real foreign client, executes our activities as standalone activities
 //! on a real dev server.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::seed::your_activity;
+use crate::support::{process, server};
 use activity_runtime::{activity, activity_set};
-use support::seed::your_activity;
-use support::{process, server};
 
 #[activity]
 fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {

@@ -2,16 +2,14 @@
 //! that holds one fails the attempt with a non-retryable error naming where the float sits,
 //! instead of reaching the caller as `null`. Through the test environment and the real worker.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::calls::{self, options, result_within, start};
+use crate::support::server::{self, Served};
 use activity_runtime::client::ExecuteError;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, activity, activity_set};
 use serde::Serialize;
-use support::calls::{self, client, options, result_within, start};
-use support::server;
 
 #[derive(Debug, Serialize, serde::Deserialize)]
 struct Reading {
@@ -39,7 +37,7 @@ fn progress(ctx: ActivityContext) -> String {
 }
 
 const RESULT_MESSAGE: &str = "activity `measure`: the result could not be encoded: value of type \
-    `non_finite_floats::Report` does not encode as a payload: `readings[1].celsius` is NaN, which \
+    `e2e::non_finite_floats::Report` does not encode as a payload: `readings[1].celsius` is NaN, which \
     JSON cannot represent; send a finite number, or an `Option` that is `None` when there is none";
 
 const HEARTBEAT_MESSAGE: &str = "activity `progress`: the heartbeat details could not be \
@@ -70,9 +68,11 @@ async fn a_nan_result_or_heartbeat_is_a_non_retryable_error_naming_its_path() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_gets_the_error_instead_of_a_null() {
-    let queue = server::task_queue("non-finite");
-    let worker = server::start_worker(&queue, activity_set![measure, progress]).await;
-    let client = client().await;
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("non-finite", activity_set![measure, progress]).await;
     for (name, expected) in [("measure", RESULT_MESSAGE), ("progress", HEARTBEAT_MESSAGE)] {
         // Three attempts allowed: a non-retryable error must stop at the first.
         let activity = start::<serde_json::Value>(

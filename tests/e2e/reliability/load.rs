@@ -3,18 +3,16 @@
 //! execution records prove that the kill hit activities in flight, which ran again on the
 //! survivor, and count those re-executions: at-least-once delivery, working as designed.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use support::calls::{client, options, result_within, start};
-use support::deadline::within;
-use support::records::{Event, Records};
-use support::server;
-use support::worker_process::WorkerProcess;
+use crate::support::calls::{client, options, result_within, start};
+use crate::support::deadline::within;
+use crate::support::records::{Event, Records};
+use crate::support::server;
+use crate::support::worker_process::WorkerProcess;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 

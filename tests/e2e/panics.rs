@@ -2,8 +2,6 @@
 //! and the runtime keeps serving; so does a panic in a user's `Deserialize`, `Serialize` or
 //! payload codec, through the real worker.
 
-mod support;
-
 use activity_runtime::{activity, activity_set, testing::ActivityEnvironment};
 
 #[activity]
@@ -68,8 +66,8 @@ mod through_the_worker {
     use futures::future::BoxFuture;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use super::support::calls::{self, client, options, result_within, start};
-    use super::support::server;
+    use crate::support::calls::{self, options, result_within, start};
+    use crate::support::server::{self, Served};
 
     /// A parameter type whose `Deserialize` panics.
     struct PanicsWhenDecoded;
@@ -163,14 +161,16 @@ mod through_the_worker {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panicking_deserialize_serialize_or_codec_fails_the_attempt_and_the_next_call_succeeds()
      {
-        let queue = server::task_queue("hostile");
-        let worker = server::start_worker_with(
-            Worker::builder(&queue, activity_set![takes_hostile, returns_hostile, echo])
+        let Served {
+            queue,
+            worker,
+            client,
+        } = server::serve_with("hostile", |queue| {
+            Worker::builder(queue, activity_set![takes_hostile, returns_hostile, echo])
                 .codec(PanickingCodec)
-                .max_concurrent_activities(1),
-        )
+                .max_concurrent_activities(1)
+        })
         .await;
-        let client = client().await;
         let text = |bytes: &[u8]| serde_json::from_slice::<String>(bytes).unwrap();
         let cases = [
             (

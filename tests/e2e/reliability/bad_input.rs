@@ -2,16 +2,14 @@
 //! position and the expected type, non-retryable where a retry cannot help, and the worker
 //! survives every one.
 
-mod support;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::support::calls::{self, client, options, start};
+use crate::support::deadline::within;
+use crate::support::server;
+use crate::support::worker_process::WorkerProcess;
 use activity_runtime::payload::{self, Payload};
-use support::calls::{self, client, options, start};
-use support::deadline::within;
-use support::server;
-use support::worker_process::WorkerProcess;
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
 

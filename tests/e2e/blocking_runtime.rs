@@ -3,14 +3,12 @@
 //! works, as it does in `spawn_blocking`. The pool stays bounded and apart from the runtime's own
 //! `spawn_blocking` budget. Through the real worker and dev server.
 
-mod support;
-
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use crate::support::calls::{options, result_within, start};
+use crate::support::server::{self, Served};
 use activity_runtime::{Worker, activity, activity_set};
-use support::calls::{client, options, result_within, start};
-use support::server;
 use tokio::runtime::Handle;
 
 /// Sleeps on the worker's timer from a blocking activity.
@@ -50,10 +48,15 @@ fn meet(parties: usize) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocking_activity_bridges_to_the_workers_timers_executor_and_io() {
-    let queue = server::task_queue("bridge");
-    let worker =
-        server::start_worker(&queue, activity_set![bridge_sleep, bridge_spawn, bridge_io]).await;
-    let client = client().await;
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve(
+        "bridge",
+        activity_set![bridge_sleep, bridge_spawn, bridge_io],
+    )
+    .await;
     let limit = Duration::from_secs(20);
     let options = || options(&queue, Duration::from_secs(30), None, 1);
 
@@ -83,14 +86,16 @@ fn the_blocking_pool_is_apart_from_the_runtimes_spawn_blocking_budget() {
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        let queue = server::task_queue("apart");
-        let worker = server::start_worker_with(
-            Worker::builder(&queue, activity_set![meet])
+        let Served {
+            queue,
+            worker,
+            client,
+        } = server::serve_with("apart", |queue| {
+            Worker::builder(queue, activity_set![meet])
                 .blocking_threads(4)
-                .max_concurrent_activities(4),
-        )
+                .max_concurrent_activities(4)
+        })
         .await;
-        let client = client().await;
         let mut meetings = Vec::new();
         for _ in 0..4 {
             meetings.push(

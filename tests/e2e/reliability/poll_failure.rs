@@ -3,16 +3,14 @@
 //! shutdown, so `run` returns the poll error instead of waiting forever for an activity that
 //! ignores its cancellation.
 
-mod support;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::calls::options;
+use crate::support::deadline::within;
+use crate::support::{process, server};
 use activity_runtime::worker::WorkerError;
 use activity_runtime::{ActivityContext, ConnectionConfig, Worker, activity, activity_set};
-use support::calls::options;
-use support::deadline::within;
-use support::{process, server};
 
 static STARTED: AtomicBool = AtomicBool::new(false);
 static SAW_CANCELLATION: AtomicBool = AtomicBool::new(false);
@@ -73,10 +71,8 @@ async fn when_polling_fails_the_worker_still_ends_its_attempts_and_returns_the_e
             .shutdown_abandon_period(abandon),
     )
     .await;
-    let client = within(Duration::from_secs(30), "a client", connection.client())
-        .await
-        .unwrap();
-    let _activity = support::calls::start::<()>(
+    let client = crate::support::calls::client_of(connection).await;
+    let _activity = crate::support::calls::start::<()>(
         &client,
         "stubborn",
         (),

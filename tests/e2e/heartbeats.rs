@@ -2,12 +2,12 @@
 //! latest details wait, and what is pending is delivered before the attempt's outcome, so a
 //! retry resumes from the last heartbeat, never from older details.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::calls::{options, result_within, start};
+use crate::support::server::{self, Served};
 use activity_runtime::payload::Payload;
 use activity_runtime::payload::codec::{
     PayloadCodec, PayloadConversionError, SerializationContextData,
@@ -15,8 +15,6 @@ use activity_runtime::payload::codec::{
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
 use futures::future::BoxFuture;
-use support::calls::{client, options, result_within, start};
-use support::server;
 
 /// Passes payloads through, taking 20 ms for each encoding, and counts the encodings.
 #[derive(Clone, Default)]
@@ -110,13 +108,15 @@ async fn a_slow_codec_sends_the_latest_heartbeat_before_the_outcome_and_skips_th
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_resumes_from_the_last_heartbeat_sent_through_a_slow_codec() {
-    let queue = server::task_queue("heartbeats");
-    let worker = server::start_worker_with(
-        Worker::builder(&queue, activity_set![beat_fast, beat_fast_blocking])
-            .codec(SlowCodec::default()),
-    )
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve_with("heartbeats", |queue| {
+        Worker::builder(queue, activity_set![beat_fast, beat_fast_blocking])
+            .codec(SlowCodec::default())
+    })
     .await;
-    let client = client().await;
     for name in ["beat_fast", "beat_fast_blocking"] {
         let activity = start::<u64>(
             &client,

@@ -43,11 +43,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let keep_running = std::env::args().any(|arg| arg == "--keep-running");
 
-    let server = DevServer::start_with(DevServerOptions {
-        ui: keep_running,
-        ..DevServerOptions::default()
-    })
-    .await?;
+    let server =
+        DevServer::start_with(DevServerOptions::builder().ui(keep_running).build()).await?;
     let worker = Worker::builder(&task_queue, activity_set![your_activity])
         .connection(server.connection())
         .build()

@@ -3,9 +3,9 @@
 //! Depend on `activity-runtime`, which re-exports this macro as `activity_runtime::activity` and
 //! documents it with examples; the generated code needs that crate.
 //!
-//! Both attributes go through one driver ([`driver::expand`]): parse the item only as far as the
-//! signatures, resolve each activity into a [`model::ActivityModel`] while collecting every
-//! error, then generate from the models alone ([`codegen`]).
+//! Both attributes go through one driver (`driver::expand`): parse the item only as far as the
+//! signatures, resolve each activity into a model (`model::ActivityModel`) while collecting
+//! every error, then generate from the models alone (`codegen`).
 
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 

@@ -71,6 +71,15 @@ pub struct StartedActivity<T> {
     output: PhantomData<fn() -> T>,
 }
 
+impl<T> std::fmt::Debug for StartedActivity<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartedActivity")
+            .field("activity_type", &self.name)
+            .field("activity_id", &self.handle.activity_id())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> StartedActivity<T> {
     /// Requests the activity's cancellation; it sees it at its next heartbeat.
     ///

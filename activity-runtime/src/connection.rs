@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
 use temporalio_client::{ClientOptions, Connection, ConnectionOptions, GrpcCompression};
 
+pub use temporalio_client::errors::ClientConnectError;
 pub use temporalio_client::{ClientTlsOptions, TlsOptions};
 use url::Url;
 
@@ -49,15 +50,22 @@ pub enum Compression {
     None,
 }
 
-/// Why the server could not be reached.
+/// Why the server could not be reached. Its [`source`](std::error::Error::source) is the
+/// client's own error ([`ClientConnectError`] for a failed connection), so a caller can tell a
+/// refused TLS handshake from an unreachable host.
 #[derive(Debug, thiserror::Error)]
-#[error("could not connect to the Temporal server at {target}: {reason}")]
+#[error("could not connect to the Temporal server at {target}")]
+#[non_exhaustive]
 pub struct ConnectError {
     /// The server's address.
     pub target: String,
     /// What the client said.
-    pub reason: String,
+    #[source]
+    pub source: BoxError,
 }
+
+/// An error from the Temporal crates, kept whole as the `source` of ours.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a connection could not be configured.
 #[derive(Debug, thiserror::Error)]
@@ -74,8 +82,8 @@ pub enum ConnectionConfigError {
         reason: String,
     },
     /// The environment or the `temporal.toml` profile could not be read.
-    #[error("the Temporal connection settings in the environment could not be read: {0}")]
-    Environment(String),
+    #[error("the Temporal connection settings in the environment could not be read")]
+    Environment(#[source] BoxError),
 }
 
 impl ConnectionConfig {
@@ -101,7 +109,9 @@ impl ConnectionConfig {
     pub fn from_env() -> Result<Self, ConnectionConfigError> {
         let (options, client) =
             ClientOptions::load_from_config(LoadClientConfigProfileOptions::default())
-                .map_err(|error| ConnectionConfigError::Environment(error.to_string()))?;
+                // The loader's error is a `Box<dyn Error>` that is not `Send`, so only its
+                // message can travel in ours.
+                .map_err(|error| ConnectionConfigError::Environment(error.to_string().into()))?;
         Ok(Self::from_options(options, client.namespace))
     }
 
@@ -162,10 +172,10 @@ impl ConnectionConfig {
     }
 
     /// A connection failure at this config's target.
-    pub(crate) fn connect_error(&self, reason: impl std::fmt::Display) -> ConnectError {
+    pub(crate) fn connect_error(&self, source: impl Into<BoxError>) -> ConnectError {
         ConnectError {
             target: self.options.target.to_string(),
-            reason: reason.to_string(),
+            source: source.into(),
         }
     }
 

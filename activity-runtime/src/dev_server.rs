@@ -26,10 +26,21 @@ pub struct DevServer {
     ui_url: Option<String>,
 }
 
-/// How to start a [`DevServer`].
-#[derive(Debug, Clone, Default)]
+impl std::fmt::Debug for DevServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevServer")
+            .field("address", &self.address())
+            .field("ui_url", &self.ui_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How to start a [`DevServer`]: `DevServerOptions::builder().ui(true).build()`.
+#[derive(Debug, Clone, Default, bon::Builder)]
+#[non_exhaustive]
 pub struct DevServerOptions {
     /// Serve the Web UI too (on the gRPC port + 1000).
+    #[builder(default)]
     pub ui: bool,
     /// Keep the server's state in this SQLite file, so that it survives a restart.
     pub db_filename: Option<PathBuf>,
@@ -39,10 +50,11 @@ pub struct DevServerOptions {
 
 /// Why the dev server did not start.
 #[derive(Debug, thiserror::Error)]
-#[error("the Temporal dev server did not start ({cli}): {reason}")]
+#[error("the Temporal dev server did not start ({cli})")]
 pub struct DevServerError {
     cli: String,
-    reason: String,
+    #[source]
+    source: crate::connection::BoxError,
 }
 
 impl DevServer {
@@ -90,7 +102,7 @@ impl DevServer {
             .await
             .map_err(|error| DevServerError {
                 cli,
-                reason: error.to_string(),
+                source: error.into(),
             })?;
         let ui_url = options.ui.then(|| {
             let port = server

@@ -214,7 +214,13 @@
 //! async fn undecodable(input: NotSerde) {}
 //! ```
 
-#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    unreachable_pub,
+    rust_2018_idioms
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The modules follow one activity task's data path; a module uses only those above it in
 // this list (ARCHITECTURE.md): payload ← error ← context ← activity ← dispatch ← the rest.
@@ -223,6 +229,7 @@ pub mod client;
 pub mod connection;
 pub mod context;
 #[cfg(feature = "dev-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dev-server")))]
 pub mod dev_server;
 mod dispatch;
 pub mod error;

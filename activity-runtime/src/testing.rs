@@ -267,6 +267,15 @@ impl std::fmt::Debug for ActivityEnvironment {
     }
 }
 
+impl std::fmt::Debug for ActivityEnvironmentBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivityEnvironmentBuilder")
+            .field("activities", &self.set.names().collect::<Vec<_>>())
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
+
 impl ActivityEnvironmentBuilder {
     crate::dispatch::dispatch_builder_methods!();
 

@@ -36,7 +36,7 @@ fn shared() -> &'static Shared {
                 let server = match server {
                     Ok(server) => server,
                     Err(error) => {
-                        let _ = sender.send(Err(error.to_string()));
+                        let _ = sender.send(Err(with_sources(&error)));
                         return;
                     }
                 };
@@ -58,6 +58,17 @@ fn shared() -> &'static Shared {
         }
         Shared { address }
     })
+}
+
+/// An error's message followed by those of its sources, as one line.
+pub fn with_sources(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        line.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    line
 }
 
 extern "C" fn kill_server() {

@@ -91,6 +91,12 @@ fn encode_result<T: ToPayload>(value: &T) -> Outcome {
 /// the rest; only a plain value's verdict is `Accepted`.
 pub struct Probe<T>(std::marker::PhantomData<T>);
 
+impl<T> std::fmt::Debug for Probe<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Probe<{}>", std::any::type_name::<T>())
+    }
+}
+
 impl<T> Probe<T> {
     /// A probe of the type `T`.
     // Only the generated code makes probes, in a `const` context; a `Default` would be dead.
@@ -101,9 +107,11 @@ impl<T> Probe<T> {
 }
 
 /// The verdict for a return type that is a plain value.
+#[derive(Debug)]
 pub struct Accepted;
 
 /// The verdict for a return type that is a `Result` under another name.
+#[derive(Debug)]
 pub struct ResultUnderAnotherName;
 
 /// Chosen first, by value, when the probed type is a `Result`.

@@ -93,6 +93,7 @@ pub enum ErrorCategory {
 
 /// One link of a failure's `source()` chain, sent as a Temporal `cause`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ErrorCause {
     /// The cause's message.
     pub message: String,

@@ -20,7 +20,7 @@ use temporalio_sdk_core::{
 use tokio::task::JoinSet;
 
 use crate::activity::{ActivitySet, Outcome};
-use crate::connection::{ConnectError, ConnectionConfig, ConnectionConfigError};
+use crate::connection::{BoxError, ConnectError, ConnectionConfig, ConnectionConfigError};
 use crate::context::Cancellation;
 use crate::dispatch::{DispatchOptions, Dispatcher, Task};
 use signals::Signals;
@@ -58,6 +58,15 @@ pub struct Worker {
     namespace: String,
 }
 
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("task_queue", &self.task_queue)
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Configures a [`Worker`].
 pub struct WorkerBuilder {
     task_queue: String,
@@ -70,11 +79,30 @@ pub struct WorkerBuilder {
     max_task_queue_activities_per_second: Option<f64>,
 }
 
+impl std::fmt::Debug for WorkerBuilder {
+    /// The connection shows as `ConnectionConfig` does, with its API key redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerBuilder")
+            .field("task_queue", &self.task_queue)
+            .field("activities", &self.set.names().collect::<Vec<_>>())
+            .field("connection", &self.connection)
+            .field("identity", &self.identity)
+            .field("pollers", &self.pollers)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Stops a running [`Worker`] from another task.
 #[derive(Clone)]
 pub struct ShutdownHandle {
     core: Arc<CoreWorker>,
     dispatcher: Dispatcher,
+}
+
+impl std::fmt::Debug for ShutdownHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShutdownHandle").finish_non_exhaustive()
+    }
 }
 
 /// Why a worker could not start or stopped with an error.
@@ -91,20 +119,23 @@ pub enum WorkerError {
     #[error(transparent)]
     Connect(#[from] ConnectError),
     /// Temporal Core refused the worker's configuration, or the namespace.
-    #[error("the worker for task queue `{task_queue}` could not start: {reason}")]
+    #[error("the worker for task queue `{task_queue}` could not start")]
     Start {
         /// The task queue.
         task_queue: String,
         /// What Core said.
-        reason: String,
+        #[source]
+        source: BoxError,
     },
-    /// Polling failed in a way Core does not retry.
-    #[error("polling task queue `{task_queue}` failed: {reason}")]
+    /// Polling failed in a way Core does not retry. The source is the server's
+    /// `tonic::Status`, with its code.
+    #[error("polling task queue `{task_queue}` failed")]
     Poll {
         /// The task queue.
         task_queue: String,
-        /// What Core said.
-        reason: String,
+        /// What the server said.
+        #[source]
+        source: BoxError,
     },
 }
 
@@ -199,7 +230,7 @@ impl Worker {
                         );
                         failure = Some(WorkerError::Poll {
                             task_queue: self.task_queue.clone(),
-                            reason: status.to_string(),
+                            source: Box::new(status),
                         });
                         self.shutdown_handle().shutdown();
                     }
@@ -379,12 +410,12 @@ impl WorkerBuilder {
             )
         });
         let client = connection.connect(&identity).await?;
-        let start_error = |reason: String| WorkerError::Start {
+        let start_error = |source: BoxError| WorkerError::Start {
             task_queue: self.task_queue.clone(),
-            reason,
+            source,
         };
         let runtime = CoreRuntime::new_assume_tokio(RuntimeOptions::default())
-            .map_err(|error| start_error(error.to_string()))?;
+            .map_err(|error| start_error(error.into()))?;
         let config = WorkerConfig::builder()
             .namespace(connection.namespace.clone())
             .task_queue(self.task_queue.clone())
@@ -399,12 +430,12 @@ impl WorkerBuilder {
             .maybe_max_task_queue_activities_per_second(self.max_task_queue_activities_per_second)
             .graceful_shutdown_period(graceful_shutdown_period)
             .build()
-            .map_err(start_error)?;
-        let core = init_worker(&runtime, config, client)
-            .map_err(|error| start_error(error.to_string()))?;
+            .map_err(|error| start_error(error.into()))?;
+        let core =
+            init_worker(&runtime, config, client).map_err(|error| start_error(error.into()))?;
         core.validate()
             .await
-            .map_err(|error| start_error(error.to_string()))?;
+            .map_err(|error| start_error(error.into()))?;
         Ok(Worker {
             core: Arc::new(core),
             _runtime: runtime,

@@ -26,11 +26,10 @@ fn free_port() -> u16 {
 async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
     let database = std::env::temp_dir().join(format!("restart-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&database);
-    let server_options = DevServerOptions {
-        db_filename: Some(database.clone()),
-        port: Some(free_port()),
-        ..DevServerOptions::default()
-    };
+    let server_options = DevServerOptions::builder()
+        .db_filename(database.clone())
+        .port(free_port())
+        .build();
     let server = DevServer::start_with(server_options.clone())
         .await
         .expect("the server starts");

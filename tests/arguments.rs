@@ -23,11 +23,12 @@ async fn greet(
     vec![line; times as usize].join(" ")
 }
 
-fn start(
-    payloads: Vec<Payload>,
-) -> Result<activity_runtime::definition::Invocation, ActivityError> {
+/// Decodes the arguments and prepares the call, without running it.
+fn start(payloads: Vec<Payload>) -> Result<(), ActivityError> {
     let ctx = ActivityContext::new(ActivityInfo::new("greet"));
-    ActivityDefinition::of::<greet>().start(ctx, payloads)
+    ActivityDefinition::of::<greet>()
+        .start(ctx, payloads)
+        .map(drop)
 }
 
 fn encoded(values: &[serde_json::Value]) -> Vec<Payload> {
@@ -41,7 +42,7 @@ fn params() -> serde_json::Value {
     serde_json::json!({"greeting": "Hello", "name": "World"})
 }
 
-async fn run(payloads: Vec<Payload>) -> activity_runtime::definition::Outcome {
+async fn run(payloads: Vec<Payload>) -> Result<Payload, ActivityError> {
     ActivityEnvironment::new(activity_set![greet])
         .unwrap()
         .run_payloads("greet", payloads)

@@ -246,13 +246,13 @@ pub use error::ActivityError;
 pub use worker::Worker;
 
 /// What `#[activity]` generates beside each function, and what sets and workers hold: the
-/// [`Activity`](definition::Activity) companion, its type-erased
-/// [`ActivityDefinition`](definition::ActivityDefinition), and the prepared call. Code that
-/// only writes and runs activities never names these.
+/// [`Activity`](definition::Activity) companion and its type-erased
+/// [`ActivityDefinition`](definition::ActivityDefinition), with their name, kind and needs.
+/// Code that only writes and runs activities never names these; the call's own plumbing is
+/// not public at all.
 pub mod definition {
-    pub use crate::activity::arguments::Arguments;
-    pub use crate::activity::invocation::{Execution, Invocation, Outcome};
-    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl, ActivitySet};
+    pub use crate::activity::invocation::Execution;
+    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl};
     pub use crate::context::StateRequirement;
 }
 
@@ -286,7 +286,7 @@ macro_rules! activity_set {
 /// What the generated code reaches; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::activity::invocation::{Execution, Invocation};
+    pub use crate::activity::invocation::{Execution, Invocation, Outcome};
     pub use crate::activity::signature::{
         PlainValue, Probe, ResultBehindAlias, ResultParts, finish_result, finish_value,
         require_plain_value,

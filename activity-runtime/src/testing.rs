@@ -135,7 +135,11 @@ impl ActivityEnvironment {
     ///
     /// # Errors
     /// The activity's failure, exactly as a worker would report it.
-    pub async fn run_payloads(&self, activity_type: &str, arguments: Vec<Payload>) -> Outcome {
+    pub async fn run_payloads(
+        &self,
+        activity_type: &str,
+        arguments: Vec<Payload>,
+    ) -> Result<Payload, ActivityError> {
         self.run_task(activity_type, arguments, None).await
     }
 

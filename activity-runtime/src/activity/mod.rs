@@ -55,10 +55,12 @@ pub trait Activity: 'static {
     /// The types of the `State<T>` parameters, which the worker must provide.
     const STATE: &'static [StateRequirement] = &[];
 
-    /// Decodes the arguments and prepares the call, without running any user code.
+    /// Decodes the arguments and prepares the call, without running any user code. The
+    /// generated code implements it; its types are not a public API.
     ///
     /// # Errors
     /// When the arguments do not decode into the parameters' types, or their count is wrong.
+    #[doc(hidden)]
     fn start(context: ActivityContext, arguments: Arguments) -> Result<Invocation, ActivityError>;
 }
 
@@ -147,6 +149,7 @@ impl ActivityDefinition {
     /// let error = definition.start(ctx, vec![payload::encode("two").unwrap()]).err().unwrap();
     /// assert!(error.message().contains("argument 0 (`n`)"));
     /// ```
+    #[doc(hidden)]
     pub fn start(
         &self,
         context: ActivityContext,

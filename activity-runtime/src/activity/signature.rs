@@ -2,7 +2,6 @@
 //! the fix, and the conversion of what the function returned into an outcome.
 
 pub use super::arguments::DynamicArguments;
-pub use crate::context::state::StateParameter;
 
 use super::invocation::Outcome;
 use crate::context::ActivityContext;

@@ -19,9 +19,9 @@ from temporalio import workflow
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from clean_exit import run_and_exit
+from own_worker import execute_workflow
 
 
 @dataclasses.dataclass
@@ -105,16 +105,7 @@ async def main() -> None:
     address, rust_queue, mode = sys.argv[1:4]
     client = await Client.connect(address)
     if mode == "workflow":
-        workflow_queue = f"python-workflows-{uuid.uuid4()}"
-        async with Worker(
-            client,
-            task_queue=workflow_queue,
-            workflows=[CallRust],
-            workflow_runner=UnsandboxedWorkflowRunner(),
-        ):
-            out = await client.execute_workflow(
-                CallRust.run, rust_queue, id=f"call-rust-{uuid.uuid4()}", task_queue=workflow_queue
-            )
+        out = await execute_workflow(client, CallRust, [rust_queue], "call-rust")
     else:
 
         async def run(name, args, **kwargs):

@@ -7,16 +7,15 @@ Run by tests/e2e/reliability/faults.rs as
 import asyncio
 import json
 import sys
-import uuid
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.client import Client
 from temporalio.exceptions import ActivityError, CancelledError
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from temporalio.workflow import ActivityCancellationType
 
 from clean_exit import run_and_exit
+from own_worker import execute_workflow
 
 
 @workflow.defn
@@ -45,19 +44,7 @@ class CancelRust:
 async def main() -> None:
     address, rust_queue, activity_type = sys.argv[1:4]
     client = await Client.connect(address)
-    workflow_queue = f"python-cancel-{uuid.uuid4()}"
-    async with Worker(
-        client,
-        task_queue=workflow_queue,
-        workflows=[CancelRust],
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    ):
-        out = await client.execute_workflow(
-            CancelRust.run,
-            args=[rust_queue, activity_type],
-            id=f"cancel-rust-{uuid.uuid4()}",
-            task_queue=workflow_queue,
-        )
+    out = await execute_workflow(client, CancelRust, [rust_queue, activity_type], "cancel-rust")
     print(json.dumps(out, sort_keys=True))
 
 

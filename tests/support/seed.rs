@@ -1,4 +1,5 @@
-//! The seed's activity, as the Python docs page writes it, for the end-to-end tests.
+//! The seed's activity, as the Python docs page writes it, for the end-to-end tests and for
+//! `tests/one-dependency`, which compiles it with `activity-runtime`, `serde` and `tokio` alone.
 
 use activity_runtime::activity;
 use serde::{Deserialize, Serialize};

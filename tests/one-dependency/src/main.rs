@@ -8,19 +8,12 @@ use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Retr
 use activity_runtime::connection::TlsOptions;
 use activity_runtime::payload::Payload;
 use activity_runtime::payload::codec::PayloadCodec;
-use activity_runtime::{ConnectionConfig, Worker, activity, activity_set};
-use serde::{Deserialize, Serialize};
+use activity_runtime::{ConnectionConfig, Worker, activity_set};
 
-#[derive(Serialize, Deserialize)]
-pub struct YourParams {
-    pub greeting: String,
-    pub name: String,
-}
-
-#[activity(name = "your_activity")]
-pub async fn your_activity(input: YourParams) -> String {
-    format!("{}, {}!", input.greeting, input.name)
-}
+// The seed as the Python docs page writes it, shared with the end-to-end tests.
+#[path = "../../support/seed.rs"]
+mod seed;
+use seed::your_activity;
 
 /// The options a caller in Rust gives a standalone activity, built from re-exported types.
 pub fn start_options(task_queue: &str) -> ActivityStartOptions {
@@ -51,6 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 #[cfg(test)]
 mod tests {
+    use super::seed::YourParams;
     use super::*;
     use activity_runtime::testing::ActivityEnvironment;
 

@@ -3,14 +3,18 @@
 //! | Rust value | `encoding` metadata | data |
 //! |---|---|---|
 //! | `()`, `None`, a unit struct | `binary/null` | empty |
-//! | [`ByteBuf`] (or any type that serializes with `serialize_bytes`) | `binary/plain` | the bytes |
+//! | `Vec<u8>`, `[u8]`, `Box<[u8]>`, `VecDeque<u8>`, `Option<Vec<u8>>` (when `Some`) | `binary/plain` | the bytes |
+//! | [`ByteBuf`], `bytes::Bytes` (any type that serializes with `serialize_bytes`) | `binary/plain` | the bytes |
 //! | [`Proto<M>`] around a prost message | `json/protobuf`, with `messageType` | proto3 JSON |
 //! | any other `Serialize` type | `json/plain` | compact JSON |
 //!
-//! A `Vec<u8>` is a JSON array of numbers, as serde serializes it; wrap it in [`ByteBuf`] (or
-//! mark the field `#[serde(with = "serde_bytes")]`) to send raw bytes, which Python receives as
-//! `bytes`. The choice follows serde, so that a type means the same in a payload as in any other
-//! serde format.
+//! **Bytes.** The official Rust SDK sends a `Vec<u8>` as `binary/plain`, and Python reads that
+//! as `bytes`; so does this converter, for the byte types above when they are the whole value (an
+//! argument, a result, a heartbeat detail). Decoding, each of them (and any type whose
+//! `Deserialize` reads a sequence of `u8` or bytes) accepts `binary/plain` as well as a JSON array
+//! of numbers. Inside a struct, a tuple or a `Vec`, serde hands the converter a sequence of
+//! numbers with nothing that tells it apart from other numbers, so a `Vec<u8>` field stays a JSON
+//! array, as it does in the official SDK; Python reads it as a `list` of `int`.
 //!
 //! ```
 //! use activity_runtime::payload;
@@ -174,7 +178,10 @@ pub fn encode<T: ToPayload + ?Sized>(value: &T) -> Result<Payload, PayloadError>
 }
 
 fn encode_serde<T: Serialize + ?Sized>(value: &T) -> Result<Payload, PayloadError> {
-    match value.serialize(Classifier) {
+    let classifier = Classifier {
+        byte_string: is_byte_string::<T>(),
+    };
+    match value.serialize(classifier) {
         Ok(Special::Null) => Ok(payload(BINARY_NULL, Vec::new())),
         Ok(Special::Bytes(bytes)) => Ok(payload(BINARY_PLAIN, bytes)),
         Err(NotSpecial) => encode_json(value).map(|data| payload(JSON_PLAIN, data)),
@@ -273,6 +280,21 @@ pub(crate) fn payload(encoding: &str, data: Vec<u8>) -> Payload {
     }
 }
 
+/// Whether `T` is one of the byte types that every SDK sends as `binary/plain` when it is the
+/// whole value. Serde gives them no `serialize_bytes`, so only their type tells them apart from
+/// other sequences (an empty `Vec<u8>` from an empty `Vec<String>`); `typeid` reads it without
+/// the `'static` bound that `ToPayload` does not have.
+fn is_byte_string<T: ?Sized>() -> bool {
+    let byte_strings = [
+        typeid::of::<Vec<u8>>(),
+        typeid::of::<[u8]>(),
+        typeid::of::<Box<[u8]>>(),
+        typeid::of::<std::collections::VecDeque<u8>>(),
+        typeid::of::<Option<Vec<u8>>>(),
+    ];
+    byte_strings.contains(&typeid::of::<T>())
+}
+
 /// What [`Classifier`] found at the top of a value.
 enum Special {
     Null,
@@ -298,8 +320,35 @@ impl ser::Error for NotSpecial {
 }
 
 /// Looks only at the top of a value, through `Option` and newtype wrappers, to choose its
-/// encoding. It stops at the first call for anything else, so a struct costs one call.
-struct Classifier;
+/// encoding. It stops at the first call for anything else, so a struct costs one call. For a
+/// byte type ([`is_byte_string`]), it collects the sequence of `u8`s as the bytes.
+struct Classifier {
+    byte_string: bool,
+}
+
+/// The bytes of a byte type's sequence.
+struct ByteCollector(Vec<u8>);
+
+impl ser::SerializeSeq for ByteCollector {
+    type Ok = Special;
+    type Error = NotSpecial;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), NotSpecial> {
+        let byte = match value.serialize(serde_json::value::Serializer) {
+            Ok(serde_json::Value::Number(number)) => number.as_u64(),
+            _ => None,
+        };
+        self.0.push(
+            byte.and_then(|byte| u8::try_from(byte).ok())
+                .ok_or(NotSpecial)?,
+        );
+        Ok(())
+    }
+
+    fn end(self) -> Result<Special, NotSpecial> {
+        Ok(Special::Bytes(self.0))
+    }
+}
 
 macro_rules! not_special {
     ($($method:ident($($ty:ty),*)),* $(,)?) => {
@@ -310,7 +359,7 @@ macro_rules! not_special {
 impl ser::Serializer for Classifier {
     type Ok = Special;
     type Error = NotSpecial;
-    type SerializeSeq = Impossible<Special, NotSpecial>;
+    type SerializeSeq = ByteCollector;
     type SerializeTuple = Impossible<Special, NotSpecial>;
     type SerializeTupleStruct = Impossible<Special, NotSpecial>;
     type SerializeTupleVariant = Impossible<Special, NotSpecial>;
@@ -358,8 +407,12 @@ impl ser::Serializer for Classifier {
     ) -> Result<Special, NotSpecial> {
         Err(NotSpecial)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotSpecial> {
-        Err(NotSpecial)
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, NotSpecial> {
+        if self.byte_string {
+            Ok(ByteCollector(Vec::with_capacity(len.unwrap_or(0))))
+        } else {
+            Err(NotSpecial)
+        }
     }
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotSpecial> {
         Err(NotSpecial)
@@ -402,7 +455,8 @@ impl ser::Serializer for Classifier {
 }
 
 /// Hands `binary/plain` data to a type as bytes, seeing through `Option` and newtypes, so that
-/// `Option<ByteBuf>` and `struct Blob(ByteBuf)` read what Python sends for `bytes`.
+/// `Option<ByteBuf>` and `struct Blob(ByteBuf)` read what Python sends for `bytes`; and as a
+/// sequence of `u8` to a type that asks for one, as `Vec<u8>` does.
 struct PlainBytes<'a>(&'a [u8]);
 
 impl<'de> serde::Deserializer<'de> for PlainBytes<'_> {
@@ -427,10 +481,25 @@ impl<'de> serde::Deserializer<'de> for PlainBytes<'_> {
     ) -> Result<V::Value, Self::Error> {
         visitor.visit_newtype_struct(self)
     }
+    fn deserialize_seq<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_seq(serde::de::value::SeqDeserializer::new(
+            self.0.iter().copied(),
+        ))
+    }
+    fn deserialize_tuple<V: serde::de::Visitor<'de>>(
+        self,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_seq(visitor)
+    }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        unit unit_struct tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -441,6 +510,48 @@ mod tests {
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Blob(ByteBuf);
+
+    #[test]
+    fn byte_types_are_binary_plain_when_they_are_the_whole_value() {
+        let bytes = vec![0u8, 255];
+        let cases = [
+            encode(&bytes).unwrap(),
+            encode(&bytes[..]).unwrap(),
+            encode(&bytes.clone().into_boxed_slice()).unwrap(),
+            encode(&std::collections::VecDeque::from(bytes.clone())).unwrap(),
+            encode(&Some(bytes.clone())).unwrap(),
+        ];
+        for payload in cases {
+            assert_eq!(payload.metadata[ENCODING_KEY], b"binary/plain");
+            assert_eq!(payload.data, bytes);
+        }
+        // Other sequences, even empty or of small numbers, stay JSON.
+        assert_eq!(encode(&Vec::<String>::new()).unwrap().data, b"[]");
+        assert_eq!(encode(&vec![1u16, 2]).unwrap().data, b"[1,2]");
+        assert_eq!(encode(&(1u8, 2u8)).unwrap().data, b"[1,2]");
+    }
+
+    #[test]
+    fn binary_plain_decodes_into_every_type_that_reads_bytes_or_a_sequence_of_u8() {
+        let plain = payload(BINARY_PLAIN, vec![1, 2, 3]);
+        assert_eq!(decode::<Vec<u8>>(&plain).unwrap(), [1, 2, 3]);
+        assert_eq!(
+            decode::<Option<Vec<u8>>>(&plain).unwrap(),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(decode::<[u8; 3]>(&plain).unwrap(), [1, 2, 3]);
+        assert_eq!(
+            decode::<std::collections::VecDeque<u8>>(&plain).unwrap(),
+            [1, 2, 3]
+        );
+        assert_eq!(decode::<ByteBuf>(&plain).unwrap().into_vec(), [1, 2, 3]);
+        // The JSON array a Vec<u8> used to be still decodes.
+        let json = payload(JSON_PLAIN, b"[1,2,3]".to_vec());
+        assert_eq!(decode::<Vec<u8>>(&json).unwrap(), [1, 2, 3]);
+        // A sequence of something else is refused with the type it expected.
+        let error = decode::<Vec<String>>(&plain).unwrap_err().to_string();
+        assert!(error.contains("Vec<alloc::string::String>"), "{error}");
+    }
 
     #[test]
     fn json_round_trips_a_struct() {
@@ -480,13 +591,6 @@ mod tests {
             Some(Blob(bytes.clone()))
         );
         assert_eq!(decode::<ByteBuf>(&payload).unwrap(), bytes);
-    }
-
-    #[test]
-    fn vec_u8_is_a_json_array_as_serde_says() {
-        let payload = encode(&vec![1u8, 2]).unwrap();
-        assert_eq!(payload.metadata[ENCODING_KEY], b"json/plain");
-        assert_eq!(payload.data, b"[1,2]");
     }
 
     #[test]

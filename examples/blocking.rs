@@ -23,8 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let path = std::env::temp_dir().join(format!("blocking-example-{}.txt", std::process::id()));
     std::fs::write(&path, "one\ntwo\nthree\n")?;
-    let (lines, bytes) = execute_activity::<count_lines>(
+    let (lines, bytes) = execute_activity(
         &local.client,
+        count_lines::ACTIVITY,
         (path.display().to_string(),),
         local.options("count-lines", None),
     )
@@ -33,8 +34,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::remove_file(path)?;
 
     // A missing file is an `io::Error`: the failure type is `Error` and the message is the OS's.
-    let missing = execute_activity::<count_lines>(
+    let missing = execute_activity(
         &local.client,
+        count_lines::ACTIVITY,
         ("/no/such/file".to_string(),),
         local.options("missing", None),
     )

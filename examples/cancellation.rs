@@ -33,8 +33,9 @@ async fn long_job(ctx: ActivityContext) -> Result<u64, ActivityError> {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let worker = Worker::builder("cancellation-example", activity_set![long_job]);
     let local = common::Local::start("cancellation-example", worker).await?;
-    let job = start_activity::<long_job>(
+    let job = start_activity(
         &local.client,
+        long_job::ACTIVITY,
         (),
         local.options("long-job", Some(Duration::from_secs(2))),
     )

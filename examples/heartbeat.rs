@@ -41,8 +41,9 @@ async fn process_items(ctx: ActivityContext, count: u64) -> Result<String, Activ
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let worker = Worker::builder("heartbeat-example", activity_set![process_items]);
     let local = common::Local::start("heartbeat-example", worker).await?;
-    let summary = execute_activity::<process_items>(
+    let summary = execute_activity(
         &local.client,
+        process_items::ACTIVITY,
         (10,),
         local.options("process-items", Some(Duration::from_secs(10))),
     )

@@ -63,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         greeting: "Hello".into(),
         name: "World".into(),
     };
-    let greeting = execute_activity::<your_activity>(&client, (input,), options).await?;
+    let greeting = execute_activity(&client, your_activity::ACTIVITY, input, options).await?;
     println!("{greeting}");
 
     shutdown.shutdown();

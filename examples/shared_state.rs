@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use activity_runtime::client::{execute_activity, start_activity_by_name};
+use activity_runtime::client::execute_activity;
 use activity_runtime::{ActivitySet, State, Worker, activities, activity, activity_set};
 
 /// Stands in for a connection pool.
@@ -53,23 +53,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let worker = Worker::builder("shared-state-example", set).state(Db::default());
     let local = common::Local::start("shared-state-example", worker).await?;
     for (sku, count) in [("tea", 3), ("coffee", 5), ("tea", 2)] {
-        let level = execute_activity::<restock>(
+        let level = execute_activity(
             &local.client,
+            restock::ACTIVITY,
             (sku.to_string(), count),
             local.options(&format!("restock-{sku}-{count}"), None),
         )
         .await?;
         println!("{sku} now {level}");
     }
-    // Methods have no companion to name: call them by their activity name.
-    let report: String = start_activity_by_name(
+    // A method is named by its type and its name in upper case.
+    let report = execute_activity(
         &local.client,
-        "stock_report",
+        Reports::STOCK_REPORT,
         (),
         local.options("report", None),
     )
-    .await?
-    .result()
     .await?;
     println!("{report}");
     local.stop().await

@@ -44,6 +44,10 @@ const _: () = {
             )
         }
     }
+    impl your_activity {
+        ///The activity `your_activity`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        pub const ACTIVITY: ::activity_runtime::__private::Typed<your_activity> = ::activity_runtime::__private::Typed::new();
+    }
     ::activity_runtime::__private::inventory::submit! {
         ::activity_runtime::__private::ActivityDefinition::of:: < your_activity > ()
     }

@@ -43,6 +43,10 @@ const _: () = {
             )
         }
     }
+    impl greet {
+        ///The activity `greet`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        const ACTIVITY: ::activity_runtime::__private::Typed<greet> = ::activity_runtime::__private::Typed::new();
+    }
     ::activity_runtime::__private::inventory::submit! {
         ::activity_runtime::__private::ActivityDefinition::of:: < greet > ()
     }

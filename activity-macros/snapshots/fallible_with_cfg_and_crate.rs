@@ -41,6 +41,10 @@ const _: () = {
             )
         }
     }
+    impl charge {
+        ///The activity `charge`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        const ACTIVITY: my_runtime::__private::Typed<charge> = my_runtime::__private::Typed::new();
+    }
     my_runtime::__private::inventory::submit! {
         my_runtime::__private::ActivityDefinition::of:: < charge > ()
     }

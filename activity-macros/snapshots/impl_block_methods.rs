@@ -21,11 +21,24 @@ impl Shop {
 const _: () = {
     #[allow(non_camel_case_types)]
     struct __activity_sell {}
+    impl Shop {
+        ///The activity `shop_sell`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        const SELL: ::activity_runtime::__private::Typed<__activity_sell> = ::activity_runtime::__private::Typed::new();
+    }
     #[cfg(feature = "restock")]
     #[allow(non_camel_case_types)]
     struct __activity_restock {}
+    #[cfg(feature = "restock")]
+    impl Shop {
+        ///The activity `restock`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        const RESTOCK: ::activity_runtime::__private::Typed<__activity_restock> = ::activity_runtime::__private::Typed::new();
+    }
     #[allow(non_camel_case_types)]
     struct __activity_open {}
+    impl Shop {
+        ///The activity `open`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        const OPEN: ::activity_runtime::__private::Typed<__activity_open> = ::activity_runtime::__private::Typed::new();
+    }
     impl ::activity_runtime::__private::Activity for __activity_sell {
         type Input = (String,);
         type Output = String;

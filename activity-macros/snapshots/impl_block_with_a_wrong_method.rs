@@ -9,6 +9,10 @@ impl Shop {
 const _: () = {
     #[allow(non_camel_case_types)]
     struct __activity_sell {}
+    impl Shop {
+        ///The activity `sell`, as the official SDK's workflows and clients name activities (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` takes it.
+        const SELL: ::activity_runtime::__private::Typed<__activity_sell> = ::activity_runtime::__private::Typed::new();
+    }
     impl ::activity_runtime::__private::Activity for __activity_sell {
         type Input = (String,);
         type Output = String;

@@ -9,6 +9,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::model::{ActivityModel, Owner};
@@ -20,13 +21,11 @@ pub(crate) fn free_function(model: &ActivityModel<'_>) -> TokenStream {
         runtime: rt,
         companion,
         cfgs,
+        vis,
         ..
     } = model;
-    let vis = match model.owner {
-        Owner::Free { vis } => vis,
-        Owner::Method { .. } => unreachable!("a free function's model"),
-    };
     let activity_impl = activity_impl(model);
+    let typed_name = typed_name(model);
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
@@ -36,9 +35,51 @@ pub(crate) fn free_function(model: &ActivityModel<'_>) -> TokenStream {
         #(#cfgs)*
         const _: () = {
             #activity_impl
+            #typed_name
             #rt::inventory::submit! { #rt::ActivityDefinition::of::<#companion>() }
         };
     }
+}
+
+/// The activity's name as the official SDK's workflows and clients take it, a `Typed`
+/// constant: `f::ACTIVITY` for a function, `Type::METHOD` (the method's name in upper case)
+/// for a method. A dynamic activity has no name of its own, so it has none.
+fn typed_name(model: &ActivityModel<'_>) -> Option<TokenStream> {
+    let ActivityModel {
+        runtime: rt,
+        companion,
+        vis,
+        name,
+        ..
+    } = model;
+    if model.dynamic {
+        return None;
+    }
+    let ident = &model.function.ident;
+    let (owner, constant) = match model.owner {
+        Owner::Free => (
+            quote!(#companion),
+            format_ident!("ACTIVITY", span = ident.span()),
+        ),
+        Owner::Method { self_ty } => {
+            let upper = ident.unraw().to_string().to_uppercase();
+            (
+                quote!(#self_ty),
+                format_ident!("{upper}", span = ident.span()),
+            )
+        }
+    };
+    let doc = format!(
+        "The activity `{name}`, as the official SDK's workflows and clients name activities \
+         (`ctx.start_activity`, `Client::start_activity`), and as `client::execute_activity` \
+         takes it."
+    );
+    Some(quote! {
+        impl #owner {
+            #[doc = #doc]
+            #vis const #constant: #rt::Typed<#companion> = #rt::Typed::new();
+        }
+    })
 }
 
 /// What goes beside an `#[activities]` block on `self_ty`.
@@ -49,12 +90,20 @@ pub(crate) fn impl_block(
 ) -> TokenStream {
     let companions = models.iter().map(|model| {
         let ActivityModel {
-            companion, cfgs, ..
+            companion,
+            cfgs,
+            vis,
+            ..
         } = model;
+        // As visible as the method, since its typed name is; nameable only through that.
+        let typed_name = typed_name(model);
         quote! {
             #(#cfgs)*
             #[allow(non_camel_case_types)]
-            struct #companion {}
+            #vis struct #companion {}
+
+            #(#cfgs)*
+            #typed_name
         }
     });
     let impls = models.iter().map(activity_impl);
@@ -143,7 +192,7 @@ fn function_path(model: &ActivityModel<'_>) -> TokenStream {
             "::",
             ::core::stringify!(#ident)
         )),
-        Owner::Free { .. } => quote!(::core::concat!(
+        Owner::Free => quote!(::core::concat!(
             ::core::module_path!(),
             "::",
             ::core::stringify!(#ident)
@@ -226,7 +275,7 @@ fn invocation(
         Owner::Method { self_ty } => {
             quote_spanned!(span=> <#self_ty>::#ident(#receiver #(#bindings),*))
         }
-        Owner::Free { .. } => quote_spanned!(span=> #ident(#(#bindings),*)),
+        Owner::Free => quote_spanned!(span=> #ident(#(#bindings),*)),
     };
     match (model.signature.execution, receiver) {
         // The future borrows the instance, so an async block owns it.

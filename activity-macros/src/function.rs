@@ -38,9 +38,7 @@ impl Target for FreeFunction {
 
     fn generate(&mut self, attr: TokenStream, errors: &mut Errors) -> TokenStream {
         let args = args::parse(attr, errors);
-        let function = &self.0;
-        let owner = Owner::Free { vis: &function.vis };
-        model::resolve(args, None, function, owner, errors)
+        model::resolve(args, None, &self.0, Owner::Free, errors)
             .map(|model| codegen::free_function(&model))
             .unwrap_or_default()
     }

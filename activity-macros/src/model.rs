@@ -13,8 +13,8 @@ use crate::signature::{self, ActivitySignature, Place};
 
 /// Where the activity's function lives.
 pub(crate) enum Owner<'a> {
-    /// A free function; the companion struct shares its visibility.
-    Free { vis: &'a syn::Visibility },
+    /// A free function.
+    Free,
     /// A method of an `#[activities]` block on `self_ty`.
     Method { self_ty: &'a syn::Type },
 }
@@ -27,6 +27,8 @@ pub(crate) struct ActivityModel<'a> {
     /// `<crate>::__private`, through which generated code reaches the runtime.
     pub(crate) runtime: TokenStream,
     pub(crate) owner: Owner<'a>,
+    /// The function's visibility, which the companion and its typed name share.
+    pub(crate) vis: &'a syn::Visibility,
     /// The user's function, called as written.
     pub(crate) function: &'a syn::Signature,
     /// The type that implements `Activity`: the function's own name for a free function (in
@@ -49,7 +51,7 @@ pub(crate) fn resolve<'a>(
     errors: &mut Errors,
 ) -> Option<ActivityModel<'a>> {
     let place = match owner {
-        Owner::Free { .. } => Place::Free,
+        Owner::Free => Place::Free,
         Owner::Method { .. } => Place::Method,
     };
     if let (Place::Method, Some(krate)) = (place, &args.krate) {
@@ -74,10 +76,11 @@ pub(crate) fn resolve<'a>(
         dynamic,
         runtime: runtime_path(&krate),
         companion: match owner {
-            Owner::Free { .. } => ident.clone(),
+            Owner::Free => ident.clone(),
             Owner::Method { .. } => format_ident!("__activity_{}", ident, span = ident.span()),
         },
         owner,
+        vis: &function.vis,
         function: &function.sig,
         signature,
         cfgs: function

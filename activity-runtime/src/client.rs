@@ -11,9 +11,9 @@ use temporalio_client::{ActivityCancelOptions, ActivityHandle, ClientOptions};
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
 
-use crate::activity::Activity;
+use crate::activity::{Activity, Typed};
 use crate::connection::{ConnectError, ConnectionConfig};
-use crate::payload::ArgumentList;
+use crate::payload::{ArgumentList, IntoArguments};
 
 use crate::payload::{FromPayload, PayloadError};
 pub use temporalio_client::{ActivityStartOptions, Client};
@@ -113,8 +113,8 @@ impl<T: FromPayload> StartedActivity<T> {
     }
 }
 
-/// Starts the activity registered as `name`, for activities without a nameable companion
-/// (methods of an `#[activities]` block) or written in another language.
+/// Starts the activity registered as `name`, for activities written in another language or
+/// chosen at run time.
 ///
 /// # Errors
 /// When an argument does not encode, or the server refuses the start.
@@ -135,24 +135,27 @@ pub async fn start_activity_by_name<T>(
     })
 }
 
-/// Starts activity `A` as a standalone activity with `input`, its arguments as a tuple.
+/// Starts `activity` as a standalone activity with `input`: its arguments as a tuple, or the
+/// one argument of an activity that takes one. Name the activity as the official SDK does:
+/// `your_activity::ACTIVITY`, or `YourType::METHOD` for a method of an `#[activities]` block.
 ///
 /// # Errors
 /// When an argument does not encode, or the server refuses the start.
 pub async fn start_activity<A>(
     client: &Client,
-    input: A::Input,
+    activity: Typed<A>,
+    input: impl IntoArguments<A::Input>,
     options: ActivityStartOptions,
 ) -> Result<StartedActivity<A::Output>, ExecuteError>
 where
     A: Activity,
     A::Input: ArgumentList,
 {
-    start_activity_by_name(client, A::NAME, input, options).await
+    start_activity_by_name(client, activity.name(), input.into_arguments(), options).await
 }
 
-/// Starts activity `A` as a standalone activity with `input`, its arguments as a tuple, and
-/// waits for its typed result.
+/// Starts `activity` as a standalone activity with `input` (as [`start_activity`] takes it),
+/// and waits for its typed result.
 ///
 /// # Errors
 /// When an argument does not encode, the server refuses the start, the activity fails, or its
@@ -177,12 +180,13 @@ where
 ///     ActivityCloseTimeouts::StartToClose(Duration::from_secs(10)),
 /// )
 /// .build();
-/// let greeting = execute_activity::<greet>(&client, ("World".to_string(),), options).await?;
+/// let greeting = execute_activity(&client, greet::ACTIVITY, "World".to_string(), options).await?;
 /// # Ok(()) }
 /// ```
 pub async fn execute_activity<A>(
     client: &Client,
-    input: A::Input,
+    activity: Typed<A>,
+    input: impl IntoArguments<A::Input>,
     options: ActivityStartOptions,
 ) -> Result<A::Output, ExecuteError>
 where
@@ -190,7 +194,7 @@ where
     A::Input: ArgumentList,
     A::Output: FromPayload,
 {
-    start_activity::<A>(client, input, options)
+    start_activity(client, activity, input, options)
         .await?
         .result()
         .await

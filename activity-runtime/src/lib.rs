@@ -252,7 +252,9 @@ pub use worker::Worker;
 /// not public at all.
 pub mod definition {
     pub use crate::activity::invocation::Execution;
-    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl};
+    pub use crate::activity::{
+        Activity, ActivityDefinition, ActivityImpl, OfficialArguments, Typed,
+    };
     pub use crate::context::StateRequirement;
 }
 
@@ -291,7 +293,7 @@ pub mod __private {
         PlainValue, Probe, ResultBehindAlias, ResultParts, finish_result, finish_value,
         require_plain_value,
     };
-    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl, Arguments};
+    pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl, Arguments, Typed};
     pub use crate::context::state::{StateParameter, StateRequirement};
     pub use crate::{ActivityContext, ActivityError, State};
     pub use inventory;

@@ -11,7 +11,7 @@ use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatS
 use crate::dispatch::codec::Codec;
 use crate::dispatch::{DispatchOptions, Dispatcher, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
-use crate::payload::{ArgumentList, FromPayload, Payload, PayloadError, ToPayload};
+use crate::payload::{ArgumentList, FromPayload, IntoArguments, Payload, PayloadError, ToPayload};
 
 /// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
 /// checks as a worker: typed arguments in, typed result out. It can set the info, capture
@@ -100,13 +100,19 @@ impl ActivityEnvironment {
     ///
     /// # Errors
     /// The activity's failure, exactly as a worker would report it.
-    pub async fn run<A>(&self, input: impl Input<A::Input>) -> Result<A::Output, ActivityError>
+    pub async fn run<A>(
+        &self,
+        input: impl IntoArguments<A::Input>,
+    ) -> Result<A::Output, ActivityError>
     where
         A: Activity,
         A::Input: ArgumentList,
         A::Output: Send + 'static,
     {
-        let arguments = input.into_input().into_payloads().map_err(encode_error)?;
+        let arguments = input
+            .into_arguments()
+            .into_payloads()
+            .map_err(encode_error)?;
         let arguments = self.codec.encode("arguments", arguments).await?;
         let slot = ResultSlot::default();
         if let Err(error) = self
@@ -241,25 +247,6 @@ impl ActivityEnvironment {
 
     fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancellation>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// What [`ActivityEnvironment::run`] takes as an activity's arguments `I`: the tuple itself, or
-/// for an activity of one argument, that argument alone.
-pub trait Input<I> {
-    /// The arguments as a tuple.
-    fn into_input(self) -> I;
-}
-
-impl<I: ArgumentList> Input<I> for I {
-    fn into_input(self) -> I {
-        self
-    }
-}
-
-impl<T> Input<(T,)> for T {
-    fn into_input(self) -> (T,) {
-        (self,)
     }
 }
 

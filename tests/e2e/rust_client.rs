@@ -1,5 +1,6 @@
 //! Rust callers through `temporalio-client`'s `start_activity`, on a real dev server: typed
-//! through `client::execute_activity`, and untyped by name. Failures arrive as the client's
+//! through `client::execute_activity` and through the official client's own `start_activity`
+//! with our typed names (`f::ACTIVITY`, `Type::METHOD`), and untyped by name. Failures arrive as the client's
 //! application failures with our type, and an unknown type is a retryable `NotFoundError` that
 //! lists the registered names while the worker keeps serving.
 
@@ -12,9 +13,32 @@ use crate::support::server::{self, Served};
 use activity_runtime::client::ActivityStartOptions;
 use activity_runtime::client::{ExecuteError, execute_activity};
 use activity_runtime::payload;
-use activity_runtime::{ActivityError, activity, activity_set};
+use activity_runtime::{ActivityError, ActivitySet, activities, activity, activity_set};
 use temporalio_common::UntypedActivity;
+use temporalio_common::data_converters::MultiArgs3;
 use temporalio_common::data_converters::RawValue;
+
+#[activity]
+async fn label(name: String, count: u32, tags: Vec<String>) -> String {
+    format!("{name}×{count} [{}]", tags.join(","))
+}
+
+#[activity]
+fn reverse(bytes: Vec<u8>) -> Vec<u8> {
+    bytes.into_iter().rev().collect()
+}
+
+struct Counter {
+    step: u64,
+}
+
+#[activities]
+impl Counter {
+    #[activity]
+    async fn advance(&self, from: u64) -> u64 {
+        from + self.step
+    }
+}
 
 #[activity]
 fn refuse(reason: String) -> Result<(), ActivityError> {
@@ -52,7 +76,7 @@ async fn a_typed_rust_caller_runs_the_seed_activity() {
     let greeting = within(
         LIMIT,
         "the seed activity",
-        execute_activity::<your_activity>(&client, (input,), options(&queue)),
+        execute_activity(&client, your_activity::ACTIVITY, (input,), options(&queue)),
     )
     .await
     .unwrap();
@@ -61,13 +85,65 @@ async fn a_typed_rust_caller_runs_the_seed_activity() {
     let error = within(
         LIMIT,
         "the refusal",
-        execute_activity::<refuse>(&client, ("no".into(),), options(&queue)),
+        execute_activity(&client, refuse::ACTIVITY, ("no".into(),), options(&queue)),
     )
     .await
     .unwrap_err();
     let (error_type, non_retryable, message) = application_failure(error);
     assert_eq!((error_type.as_str(), non_retryable), ("Refused", true));
     assert!(message.contains("no"), "{message}");
+    worker.stop().await;
+}
+
+/// The official client's own `start_activity` takes our typed names, checked against the
+/// functions' signatures at compile time: one argument as itself, three as `MultiArgs3`, bytes
+/// as `binary/plain` both ways, and a method of an `#[activities]` block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_client_starts_our_activities_typed() {
+    let set = activity_set![your_activity, label, reverse]
+        .merge(ActivitySet::from_instance(Counter { step: 5 }));
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("rust-official-typed", set).await;
+    let input = YourParams {
+        greeting: "Hej".into(),
+        name: "Världen".into(),
+    };
+    let handle = client
+        .start_activity(your_activity::ACTIVITY, input, options(&queue))
+        .await
+        .unwrap();
+    let greeting: String = within(LIMIT, "the seed", handle.result()).await.unwrap();
+    assert_eq!(greeting, "Hej, Världen!");
+
+    let handle = client
+        .start_activity(
+            label::ACTIVITY,
+            MultiArgs3("tea".to_string(), 3, vec!["green".to_string()]),
+            options(&queue),
+        )
+        .await
+        .unwrap();
+    let label = within(LIMIT, "three arguments", handle.result())
+        .await
+        .unwrap();
+    assert_eq!(label, "tea×3 [green]");
+
+    let handle = client
+        .start_activity(reverse::ACTIVITY, vec![1u8, 2, 255], options(&queue))
+        .await
+        .unwrap();
+    let reversed: Vec<u8> = within(LIMIT, "bytes", handle.result()).await.unwrap();
+    assert_eq!(reversed, [255, 2, 1]);
+
+    let handle = client
+        .start_activity(Counter::ADVANCE, 10u64, options(&queue))
+        .await
+        .unwrap();
+    let advanced = within(LIMIT, "a method", handle.result()).await.unwrap();
+    assert_eq!(advanced, 15);
     worker.stop().await;
 }
 
@@ -134,7 +210,7 @@ async fn an_unknown_type_is_a_retryable_not_found_error_and_the_worker_keeps_ser
     let greeting = within(
         LIMIT,
         "the next activity",
-        execute_activity::<your_activity>(&client, (input,), options(&queue)),
+        execute_activity(&client, your_activity::ACTIVITY, (input,), options(&queue)),
     )
     .await
     .unwrap();

@@ -4,6 +4,7 @@
 pub(crate) mod arguments;
 pub(crate) mod invocation;
 pub mod signature;
+mod typed;
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::payload::Payload;
 
 pub use arguments::Arguments;
 pub(crate) use invocation::{Execution, Invocation, Outcome};
+pub use typed::{OfficialArguments, Typed};
 
 /// The companion that `#[activity]` generates for a function, named like the function.
 ///

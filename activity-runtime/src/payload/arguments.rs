@@ -30,3 +30,36 @@ argument_lists! {
     (A, B, C, D, E, F, G, H, I, J), (A, B, C, D, E, F, G, H, I, J, K),
     (A, B, C, D, E, F, G, H, I, J, K, L),
 }
+
+/// What a caller may give for an activity's arguments `I`: the tuple itself, or, for an
+/// activity of one argument, that argument alone. `ActivityEnvironment::run` and the client's
+/// `start_activity` and `execute_activity` take it.
+///
+/// ```
+/// use activity_runtime::payload::IntoArguments;
+///
+/// fn arguments<I>(input: impl IntoArguments<I>) -> I {
+///     input.into_arguments()
+/// }
+/// let one: (String,) = arguments("alone".to_string());
+/// let two: (u32, bool) = arguments((1, true));
+/// // An argument that is itself a tuple is one argument.
+/// let pair: ((u32, u32),) = arguments((1, 2));
+/// # let _ = (one, two, pair);
+/// ```
+pub trait IntoArguments<I> {
+    /// The arguments as a tuple.
+    fn into_arguments(self) -> I;
+}
+
+impl<I: ArgumentList> IntoArguments<I> for I {
+    fn into_arguments(self) -> I {
+        self
+    }
+}
+
+impl<T> IntoArguments<(T,)> for T {
+    fn into_arguments(self) -> (T,) {
+        (self,)
+    }
+}

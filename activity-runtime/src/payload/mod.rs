@@ -35,7 +35,7 @@ mod proto;
 
 use finite::{FiniteFloats, NON_FINITE};
 
-pub use arguments::ArgumentList;
+pub use arguments::{ArgumentList, IntoArguments};
 pub use proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;
 pub use temporalio_common::protos::temporal::api::common::v1::Payload;

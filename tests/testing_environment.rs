@@ -3,6 +3,7 @@
 //! taking `State<T>` stays directly callable.
 
 use activity_runtime::error::ErrorKind;
+use activity_runtime::payload::Payload;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{State, activity, activity_set};
 
@@ -73,4 +74,20 @@ async fn a_function_taking_state_is_callable_directly_and_in_the_environment() {
         .build()
         .unwrap();
     assert_eq!(env.run::<with_tax>(100).await.unwrap(), 110);
+}
+
+#[activity(dynamic)]
+async fn anything(arguments: Vec<Payload>) -> usize {
+    arguments.len()
+}
+
+#[tokio::test]
+async fn running_an_activity_the_set_lacks_says_so_when_the_dynamic_one_took_it() {
+    let env = ActivityEnvironment::new(activity_set![anything]).unwrap();
+    let error = env.run::<charge>(7).await.unwrap_err();
+    assert!(
+        error.message().contains("set has no `charge`"),
+        "{}",
+        error.message()
+    );
 }

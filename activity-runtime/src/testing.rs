@@ -127,11 +127,17 @@ impl ActivityEnvironment {
         let returned = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
         match returned.map(|value| value.downcast::<A::Output>()) {
             Some(Ok(value)) => Ok(*value),
-            _ => unreachable!(
-                "activity `{}` succeeded, so its `finish` kept the `{}` it returned",
+            // Only another activity's result can be missing or of another type: the set has
+            // no `A`, and its dynamic activity ran in its place.
+            _ => Err(ActivityError::new(format!(
+                "`run::<{}>` ran another activity: this environment's set has no `{}`, so its \
+                 dynamic activity took the task, and its result is not a `{}`; add `{}` to the \
+                 set, or call `run_payloads` to run the dynamic activity",
+                std::any::type_name::<A>(),
                 A::NAME,
-                std::any::type_name::<A::Output>()
-            ),
+                std::any::type_name::<A::Output>(),
+                A::NAME,
+            ))),
         }
     }
 

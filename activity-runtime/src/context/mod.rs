@@ -291,20 +291,23 @@ impl fmt::Debug for ActivityContext {
 /// Hands `value`, the result the current activity returned, to the test environment that runs
 /// it, if one asked for it.
 pub(crate) fn keep_result<T: Send + 'static>(value: T) {
-    let keep = |ctx: &ActivityContext| {
-        if let Some(slot) = &ctx.inner.result {
-            *slot
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(value));
-        }
-    };
-    match CURRENT_TASK.try_with(|ctx| ctx.clone()) {
-        Ok(ctx) => keep(&ctx),
-        Err(_) => CURRENT_THREAD.with(|current| {
-            if let Some(ctx) = &*current.borrow() {
-                keep(ctx);
-            }
-        }),
+    // A worker's contexts have no slot, so this costs it two lookups and no clone.
+    let slot = CURRENT_TASK
+        .try_with(|ctx| ctx.inner.result.clone())
+        .ok()
+        .flatten()
+        .or_else(|| {
+            CURRENT_THREAD.with(|current| {
+                current
+                    .borrow()
+                    .as_ref()
+                    .and_then(|ctx| ctx.inner.result.clone())
+            })
+        });
+    if let Some(slot) = slot {
+        *slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Box::new(value));
     }
 }
 

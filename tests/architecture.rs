@@ -11,7 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["context"],
     &["activity"],
     &["dispatch", "connection"],
-    &["worker", "testing", "client", "dev_server"],
+    &["worker", "official", "testing", "client", "dev_server"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

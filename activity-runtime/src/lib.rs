@@ -233,6 +233,9 @@ pub mod context;
 pub mod dev_server;
 mod dispatch;
 pub mod error;
+#[cfg(feature = "temporalio-sdk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "temporalio-sdk")))]
+pub mod official;
 pub mod payload;
 pub mod testing;
 pub mod worker;

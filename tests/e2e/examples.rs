@@ -35,6 +35,11 @@ fn run(name: &str) -> String {
 }
 
 #[test]
+fn official_sdk_serves_a_workflow_and_our_activities_in_one_worker() {
+    assert_eq!(run("official_sdk"), "order o-17: 400 cents\n");
+}
+
+#[test]
 fn hello_prints_the_greeting_and_exits() {
     assert_eq!(run("hello"), "Hello, World!\n");
 }

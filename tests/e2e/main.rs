@@ -13,6 +13,7 @@ mod examples;
 mod failure_bounds;
 mod heartbeats;
 mod non_finite_floats;
+mod official_sdk;
 mod panics;
 mod python;
 mod reliability;

@@ -3,6 +3,8 @@
 
 pub(crate) mod arguments;
 pub(crate) mod invocation;
+#[cfg(feature = "temporalio-sdk")]
+mod official;
 pub mod signature;
 mod typed;
 
@@ -15,6 +17,10 @@ use crate::payload::Payload;
 
 pub use arguments::Arguments;
 pub(crate) use invocation::{Execution, Invocation, Outcome};
+#[cfg(feature = "temporalio-sdk")]
+pub use official::OfficialActivities;
+#[cfg(feature = "temporalio-sdk")]
+pub(crate) use official::OfficialExecutor;
 pub use typed::{OfficialArguments, Typed};
 
 /// The companion that `#[activity]` generates for a function, named like the function.
@@ -76,6 +82,11 @@ pub struct ActivityDefinition {
     dynamic: bool,
     state: &'static [StateRequirement],
     start: fn(ActivityContext, Arguments) -> Result<Invocation, ActivityError>,
+    #[cfg(feature = "temporalio-sdk")]
+    pub(crate) register_official: fn(
+        &mut temporalio_sdk::activities::ActivityDefinitions,
+        std::sync::Arc<OfficialActivities>,
+    ),
 }
 
 impl ActivityDefinition {
@@ -102,6 +113,8 @@ impl ActivityDefinition {
             dynamic: A::DYNAMIC,
             state: A::STATE,
             start: A::start,
+            #[cfg(feature = "temporalio-sdk")]
+            register_official: official::register::<A>,
         }
     }
 

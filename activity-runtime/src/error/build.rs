@@ -11,6 +11,16 @@ pub enum BuildError {
     /// The blocking pool could not start.
     #[error("the blocking thread pool could not start: {0}")]
     BlockingPool(#[source] std::io::Error),
+    /// A dynamic activity was given to the official SDK's worker, which routes activities by
+    /// name only.
+    #[error(
+        "`{function}` is a dynamic activity, and the official SDK's worker routes activities by \
+         name only, so it would never run there; serve it with `activity_runtime::Worker`"
+    )]
+    DynamicOnOfficialWorker {
+        /// The dynamic activity's function.
+        function: &'static str,
+    },
 }
 
 /// A set of activities that no worker may run.

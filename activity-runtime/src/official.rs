@@ -1,0 +1,233 @@
+//! Our activities on the official Rust SDK's worker, beside its workflows (feature
+//! `temporalio-sdk`): one process serves official-SDK workflows and `#[activity]` functions on
+//! one task queue, and those workflows can run ours as local activities too.
+//!
+//! ```no_run
+//! use activity_runtime::{activity, activity_set, official};
+//! use temporalio_sdk::{Runtime, Worker, WorkerOptions};
+//!
+//! #[activity]
+//! fn compute_total(prices: Vec<u64>) -> u64 {
+//!     prices.iter().sum()
+//! }
+//!
+//! # async fn serve(client: temporalio_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = Runtime::from_current_tokio(Default::default())?;
+//! let options = WorkerOptions::new("orders")
+//!     .register_activities(official::Activities::new(activity_set![compute_total])?)
+//!     .build();
+//! Worker::new(&runtime, client, options)?.run().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Each task runs through the same dispatcher as on our own worker: blocking functions on the
+//! bounded pool, `ActivityContext` (info, heartbeats, the last attempt's details, cancellation,
+//! state), `State<T>`, errors with their type, retryability, details, retry delay and causes,
+//! panics caught as failures, and a set with two activities of one name refused when it is
+//! built. The official worker applies its data converter's codec to every payload, so leave
+//! [`codec`](ActivitiesBuilder::codec) unset here.
+
+use std::sync::Arc;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use temporalio_common::data_converters::RawValue;
+use temporalio_common::error::{ApplicationErrorCategory, ApplicationFailure};
+use temporalio_sdk::activities::{
+    ActivityContext as OfficialContext, ActivityError as OfficialError,
+};
+
+use crate::activity::{ActivitySet, OfficialExecutor};
+use crate::context::{
+    ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink, WorkflowInfo,
+};
+use crate::dispatch::{DispatchOptions, Dispatcher, Task};
+use crate::error::{ActivityError, BuildError, ErrorCategory, ErrorKind};
+
+pub use crate::activity::OfficialActivities as Activities;
+
+/// Configures [`Activities`] for the official worker.
+pub struct ActivitiesBuilder {
+    set: ActivitySet,
+    options: DispatchOptions,
+}
+
+impl std::fmt::Debug for ActivitiesBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActivitiesBuilder")
+            .field("activities", &self.set.names().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Activities {
+    /// The activities of `set`, with the default options, for
+    /// `temporalio_sdk::WorkerOptions::register_activities`.
+    ///
+    /// # Errors
+    /// As a worker's build: two activities of one name, state that was not given; and a
+    /// dynamic activity, which the official worker cannot route.
+    pub fn new(set: ActivitySet) -> Result<Self, BuildError> {
+        Self::builder(set).build()
+    }
+
+    /// A builder for the activities of `set`: state, slots, the blocking pool.
+    pub fn builder(set: ActivitySet) -> ActivitiesBuilder {
+        ActivitiesBuilder {
+            set,
+            options: DispatchOptions::default(),
+        }
+    }
+}
+
+impl ActivitiesBuilder {
+    crate::dispatch::dispatch_builder_methods!();
+
+    /// Checks the set and starts the blocking pool.
+    ///
+    /// # Errors
+    /// As [`Activities::new`].
+    pub fn build(self) -> Result<Activities, BuildError> {
+        if let Some(dynamic) = self.set.iter().find(|definition| definition.is_dynamic()) {
+            return Err(BuildError::DynamicOnOfficialWorker {
+                function: dynamic.function(),
+            });
+        }
+        let definitions = self.set.iter().copied().collect();
+        let dispatcher = Dispatcher::new(self.set, self.options)?;
+        Ok(Activities {
+            executor: Arc::new(Bridge { dispatcher }),
+            definitions,
+        })
+    }
+}
+
+/// Runs the official worker's tasks through our dispatcher.
+struct Bridge {
+    dispatcher: Dispatcher,
+}
+
+impl OfficialExecutor for Bridge {
+    fn execute(
+        &self,
+        activity_type: &'static str,
+        context: OfficialContext,
+        input: RawValue,
+    ) -> BoxFuture<'static, Result<RawValue, OfficialError>> {
+        let dispatcher = self.dispatcher.clone();
+        async move {
+            let cancellation = Cancellation::default();
+            let watcher = tokio::spawn({
+                let (context, cancellation) = (context.clone(), cancellation.clone());
+                async move {
+                    context.cancelled().await;
+                    cancellation.cancel(CancellationDetails::requested());
+                }
+            });
+            let task = Task {
+                info: info_from(activity_type, context.info()),
+                arguments: input.payloads,
+                last_heartbeat_details: context.heartbeat_details().raw().to_vec(),
+                heartbeats: Some(heartbeats_to(context)),
+                cancellation,
+                result: None,
+            };
+            let outcome = dispatcher.run(task).await;
+            watcher.abort();
+            match outcome {
+                Ok(result) => Ok(RawValue::new(vec![result])),
+                Err(error) => Err(to_official(error)),
+            }
+        }
+        .boxed()
+    }
+}
+
+/// Heartbeats go through the official context, which applies its converter (raw payloads pass
+/// as they are) and codec; it is async, and our sink is not, so each is handed to a task.
+fn heartbeats_to(context: OfficialContext) -> HeartbeatSink {
+    let runtime = tokio::runtime::Handle::current();
+    Arc::new(move |details| {
+        let context = context.clone();
+        runtime.spawn(async move {
+            if let Err(error) = context.record_heartbeat(RawValue::new(details)).await {
+                tracing::warn!("a heartbeat could not be recorded: {error}");
+            }
+        });
+    })
+}
+
+fn info_from(activity_type: &str, info: &temporalio_sdk::activities::ActivityInfo) -> ActivityInfo {
+    let workflow = info.workflow_id.clone().map(|workflow_id| {
+        WorkflowInfo::builder()
+            .workflow_id(workflow_id)
+            .run_id(info.workflow_run_id.clone().unwrap_or_default())
+            .workflow_type(info.workflow_type.clone().unwrap_or_default())
+            .build()
+    });
+    ActivityInfo::builder(activity_type)
+        .activity_id(info.activity_id.clone())
+        .attempt(info.attempt)
+        .maybe_workflow(workflow)
+        .task_queue(info.task_queue.clone())
+        .namespace(info.namespace.clone())
+        .maybe_scheduled_time(info.scheduled_time)
+        .maybe_started_time(info.started_time)
+        .maybe_current_attempt_scheduled_time(info.current_attempt_scheduled_time)
+        .maybe_heartbeat_timeout(info.heartbeat_timeout)
+        .build()
+}
+
+/// Our failure as the official SDK's: the same type, retryability, category, retry delay and
+/// details, and the cause chain as the source chain it encodes.
+fn to_official(error: ActivityError) -> OfficialError {
+    let details = (!error.details().is_empty()).then(|| RawValue::new(error.details().to_vec()));
+    if error.kind() == ErrorKind::Cancelled {
+        return OfficialError::Cancelled {
+            details: details.map(Into::into),
+        };
+    }
+    let source = Chain::new(
+        error.message().to_string(),
+        error.causes().iter().map(|cause| cause.message.clone()),
+    );
+    let failure = ApplicationFailure::builder(source)
+        .type_name(error.error_type().to_string())
+        .non_retryable(error.is_non_retryable())
+        .maybe_next_retry_delay(error.next_retry_delay())
+        .category(match error.category() {
+            ErrorCategory::Benign => ApplicationErrorCategory::Benign,
+            _ => ApplicationErrorCategory::Unspecified,
+        })
+        .maybe_details(details)
+        .build();
+    OfficialError::Application(Box::new(failure))
+}
+
+/// A message and its causes' messages, as an error with a `source()` chain.
+#[derive(Debug)]
+struct Chain {
+    message: String,
+    source: Option<Box<Chain>>,
+}
+
+impl Chain {
+    fn new(message: String, causes: impl DoubleEndedIterator<Item = String>) -> Self {
+        let source = causes.rev().fold(None, |source, message| {
+            Some(Box::new(Chain { message, source }))
+        });
+        Chain { message, source }
+    }
+}
+
+impl std::fmt::Display for Chain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Chain {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|source| source as _)
+    }
+}

@@ -80,6 +80,39 @@ impl Activities {
     }
 }
 
+impl Activities {
+    /// A handle that tells these activities that the official worker is shutting down, which
+    /// that worker does not do itself: `ctx.worker_shutdown()` turns true, and after the grace
+    /// period the activities still running are cancelled, then abandoned as retryable
+    /// `WorkerShutdown` failures, as on our own worker. Take it before registering, and call it
+    /// beside the official worker's shutdown handle.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle {
+            executor: Arc::clone(&self.executor),
+        }
+    }
+}
+
+/// Begins the shutdown of [`Activities`] on the official worker; see
+/// [`Activities::shutdown_handle`].
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    executor: Arc<dyn OfficialExecutor>,
+}
+
+impl ShutdownHandle {
+    /// Begins the shutdown.
+    pub fn shutdown(&self) {
+        self.executor.begin_shutdown();
+    }
+}
+
+impl std::fmt::Debug for ShutdownHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShutdownHandle").finish_non_exhaustive()
+    }
+}
+
 impl ActivitiesBuilder {
     crate::dispatch::dispatch_builder_methods!();
 
@@ -140,6 +173,10 @@ impl OfficialExecutor for Bridge {
             }
         }
         .boxed()
+    }
+
+    fn begin_shutdown(&self) {
+        self.dispatcher.begin_shutdown();
     }
 }
 

@@ -77,6 +77,88 @@ async fn wait_for_cancel(ctx: ActivityContext) -> Result<(), ActivityError> {
     }
 }
 
+static WAITING_FOR_SHUTDOWN: AtomicBool = AtomicBool::new(false);
+
+#[activity]
+async fn until_shutdown(ctx: ActivityContext) -> String {
+    WAITING_FOR_SHUTDOWN.store(true, Ordering::SeqCst);
+    ctx.worker_shutdown().await;
+    "saw the shutdown".to_string()
+}
+
+#[workflow]
+#[derive(Default)]
+pub struct WaitsForShutdown;
+
+#[workflow_methods]
+impl WaitsForShutdown {
+    #[run]
+    pub async fn run(ctx: &mut WorkflowContext<Self>) -> WorkflowResult<String> {
+        Ok(ctx
+            .execute_activity(
+                until_shutdown::ACTIVITY,
+                (),
+                ActivityOptions::start_to_close_timeout(Duration::from_secs(60)),
+            )
+            .await?)
+    }
+}
+
+/// The official worker does not announce its shutdown to activities; our handle does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shutdown_handle_reaches_our_activities_on_the_official_worker() {
+    let queue = server::task_queue("official-shutdown");
+    let client = calls::client().await;
+    let activities = official::Activities::builder(activity_set![until_shutdown])
+        .graceful_shutdown_period(Duration::from_secs(30))
+        .build()
+        .expect("the set is valid");
+    let shutdown = activities.shutdown_handle();
+    let runtime = Runtime::from_current_tokio(Default::default()).expect("a Core runtime");
+    let options = WorkerOptions::new(queue.as_str())
+        .register_workflow::<WaitsForShutdown>()
+        .expect("the workflow registers")
+        .register_activities(activities)
+        .build();
+    let mut worker = Worker::new(&runtime, client.clone(), options).expect("the worker starts");
+    let stop = worker.shutdown_handle();
+    let test = async {
+        let handle = client
+            .start_workflow(
+                WaitsForShutdown::run,
+                (),
+                WorkflowStartOptions::new(queue.as_str(), server::task_queue("waits")).build(),
+            )
+            .await
+            .expect("the workflow starts");
+        within(Duration::from_secs(30), "the activity's start", async {
+            while !WAITING_FOR_SHUTDOWN.load(Ordering::SeqCst) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+        shutdown.shutdown();
+        let seen = within(
+            Duration::from_secs(30),
+            "the workflow's result",
+            handle.get_result(WorkflowGetResultOptions::default()),
+        )
+        .await;
+        stop();
+        seen
+    };
+    let (ran, seen) = tokio::join!(
+        within(
+            Duration::from_secs(60),
+            "the official worker's end",
+            worker.run()
+        ),
+        test
+    );
+    assert_eq!(seen.expect("the workflow completes"), "saw the shutdown");
+    ran.expect("the worker ran cleanly");
+}
+
 #[activity]
 fn reverse(bytes: Vec<u8>) -> Vec<u8> {
     bytes.into_iter().rev().collect()

@@ -15,14 +15,18 @@ use temporalio_sdk::activities::{
 
 use super::{Activity, ActivityDefinition};
 
-/// Runs one task of the activity type `activity_type` for the official worker.
+/// Runs the official worker's tasks of our activities.
 pub(crate) trait OfficialExecutor: Send + Sync {
+    /// Runs one task of the activity type `activity_type`.
     fn execute(
         &self,
         activity_type: &'static str,
         context: OfficialContext,
         input: RawValue,
     ) -> BoxFuture<'static, Result<RawValue, OfficialError>>;
+
+    /// Begins the activities' shutdown, which the official worker does not announce.
+    fn begin_shutdown(&self);
 }
 
 /// A set of our activities, ready to register on the official SDK's worker with

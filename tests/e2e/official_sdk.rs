@@ -1,12 +1,13 @@
 //! One process, both worlds: an official-SDK Rust workflow and our `#[activity]` functions on
 //! the official `temporalio_sdk::Worker`, one task queue, against the dev server. The workflow
 //! calls ours typed (`f::ACTIVITY`), as activities and as a local activity, catches a typed
-//! non-retryable failure, cancels a heartbeating activity, and round-trips bytes; its result
-//! carries what it saw.
+//! non-retryable failure, cancels a heartbeating activity, retries one that panicked, and
+//! round-trips bytes; its result carries what it saw.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use activity_runtime::client::RetryPolicy;
 use activity_runtime::{ActivityContext, ActivityError, State, activity, activity_set, official};
 use serde::{Deserialize, Serialize};
 use temporalio_client::{WorkflowGetResultOptions, WorkflowStartOptions};
@@ -59,6 +60,15 @@ fn refuse(reason: String) -> Result<(), ActivityError> {
         .non_retryable()
         .with_next_retry_delay(Duration::from_secs(3))
         .with_details(&reason)?)
+}
+
+/// Panics on its first attempt; the retry succeeds.
+#[activity]
+fn panic_once(ctx: ActivityContext) -> u32 {
+    if ctx.info().attempt == 1 {
+        panic!("the first attempt panics");
+    }
+    ctx.info().attempt
 }
 
 static SAW_CANCELLATION: AtomicBool = AtomicBool::new(false);
@@ -185,6 +195,7 @@ pub struct Seen {
     refusal: Refusal,
     cancelled: bool,
     reversed: Vec<u8>,
+    after_panic: u32,
 }
 
 #[workflow]
@@ -221,6 +232,20 @@ impl CallsOurs {
                 .await?,
             reversed: ctx
                 .execute_activity(reverse::ACTIVITY, vec![1u8, 2, 255], options())
+                .await?,
+            after_panic: ctx
+                .execute_activity(
+                    panic_once::ACTIVITY,
+                    (),
+                    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(20))
+                        .retry_policy(
+                            RetryPolicy::builder()
+                                .initial_interval(Duration::from_millis(100))
+                                .maximum_attempts(3)
+                                .build(),
+                        )
+                        .build(),
+                )
                 .await?,
             ..Seen::default()
         };
@@ -276,7 +301,8 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
         greet,
         refuse,
         wait_for_cancel,
-        reverse
+        reverse,
+        panic_once
     ])
     .state(Greeter { punctuation: "!" })
     .build()
@@ -333,6 +359,7 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
             },
             cancelled: true,
             reversed: vec![255, 2, 1],
+            after_panic: 2,
         }
     );
     assert!(

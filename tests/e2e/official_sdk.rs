@@ -1,8 +1,8 @@
 //! One process, both worlds: an official-SDK Rust workflow and our `#[activity]` functions on
 //! the official `temporalio_sdk::Worker`, one task queue, against the dev server. The workflow
 //! calls ours typed (`f::ACTIVITY`), as activities and as a local activity, catches a typed
-//! non-retryable failure, cancels a heartbeating activity, retries one that panicked, and
-//! round-trips bytes; its result carries what it saw.
+//! non-retryable failure, cancels a heartbeating activity, retries one that panicked and one
+//! that resumes from its last heartbeat, and round-trips bytes; its result carries what it saw.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -60,6 +60,21 @@ fn refuse(reason: String) -> Result<(), ActivityError> {
         .non_retryable()
         .with_next_retry_delay(Duration::from_secs(3))
         .with_details(&reason)?)
+}
+
+/// Heartbeats `41` and fails on its first attempt; the retry reads the detail through our
+/// context and adds one.
+#[activity]
+async fn resume(ctx: ActivityContext) -> Result<u64, ActivityError> {
+    if ctx.info().attempt == 1 {
+        ctx.heartbeat(&41u64);
+        // Long enough for the heartbeat to reach the server before the failure does.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        return Err(ActivityError::new(
+            "the first attempt fails after its heartbeat",
+        ));
+    }
+    Ok(ctx.last_heartbeat_details::<u64>()?.unwrap_or(0) + 1)
 }
 
 /// Panics on its first attempt; the retry succeeds.
@@ -196,6 +211,7 @@ pub struct Seen {
     cancelled: bool,
     reversed: Vec<u8>,
     after_panic: u32,
+    resumed: u64,
 }
 
 #[workflow]
@@ -232,6 +248,21 @@ impl CallsOurs {
                 .await?,
             reversed: ctx
                 .execute_activity(reverse::ACTIVITY, vec![1u8, 2, 255], options())
+                .await?,
+            resumed: ctx
+                .execute_activity(
+                    resume::ACTIVITY,
+                    (),
+                    ActivityOptions::with_start_to_close_timeout(Duration::from_secs(20))
+                        .heartbeat_timeout(Duration::from_secs(10))
+                        .retry_policy(
+                            RetryPolicy::builder()
+                                .initial_interval(Duration::from_millis(100))
+                                .maximum_attempts(3)
+                                .build(),
+                        )
+                        .build(),
+                )
                 .await?,
             after_panic: ctx
                 .execute_activity(
@@ -302,7 +333,8 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
         refuse,
         wait_for_cancel,
         reverse,
-        panic_once
+        panic_once,
+        resume
     ])
     .state(Greeter { punctuation: "!" })
     .build()
@@ -360,6 +392,7 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
             cancelled: true,
             reversed: vec![255, 2, 1],
             after_panic: 2,
+            resumed: 42,
         }
     );
     assert!(

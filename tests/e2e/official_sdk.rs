@@ -139,15 +139,12 @@ async fn the_shutdown_handle_reaches_our_activities_on_the_official_worker() {
         .build()
         .expect("the set is valid");
     let shutdown = activities.shutdown_handle();
-    let runtime = Runtime::from_current_tokio(Default::default()).expect("a Core runtime");
     let options = WorkerOptions::new(queue.as_str())
         .register_workflow::<WaitsForShutdown>()
         .expect("the workflow registers")
         .register_activities(activities)
         .build();
-    let mut worker = Worker::new(&runtime, client.clone(), options).expect("the worker starts");
-    let stop = worker.shutdown_handle();
-    let test = async {
+    let seen = beside_official_worker(&client, options, async {
         let handle = client
             .start_workflow(
                 WaitsForShutdown::run,
@@ -163,25 +160,42 @@ async fn the_shutdown_handle_reaches_our_activities_on_the_official_worker() {
         })
         .await;
         shutdown.shutdown();
-        let seen = within(
+        within(
             Duration::from_secs(30),
             "the workflow's result",
             handle.get_result(WorkflowGetResultOptions::default()),
         )
-        .await;
+        .await
+    })
+    .await;
+    assert_eq!(seen.expect("the workflow completes"), "saw the shutdown");
+}
+
+/// Runs `test` beside an official worker with `options`, and stops the worker when it ends.
+/// The official worker's future is not `Send`, so both run on this task.
+async fn beside_official_worker<T>(
+    client: &temporalio_client::Client,
+    options: WorkerOptions,
+    test: impl Future<Output = T>,
+) -> T {
+    let runtime = Runtime::from_current_tokio(Default::default()).expect("a Core runtime");
+    let mut worker = Worker::new(&runtime, client.clone(), options).expect("the worker starts");
+    let stop = worker.shutdown_handle();
+    let test = async {
+        let result = test.await;
         stop();
-        seen
+        result
     };
-    let (ran, seen) = tokio::join!(
+    let (ran, result) = tokio::join!(
         within(
-            Duration::from_secs(60),
+            Duration::from_secs(150),
             "the official worker's end",
             worker.run()
         ),
         test
     );
-    assert_eq!(seen.expect("the workflow completes"), "saw the shutdown");
     ran.expect("the worker ran cleanly");
+    result
 }
 
 #[activity]
@@ -339,16 +353,12 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
     .state(Greeter { punctuation: "!" })
     .build()
     .expect("the set is valid");
-    let runtime = Runtime::from_current_tokio(Default::default()).expect("a Core runtime");
     let options = WorkerOptions::new(queue.as_str())
         .register_workflow::<CallsOurs>()
         .expect("the workflow registers")
         .register_activities(activities)
         .build();
-    let mut worker = Worker::new(&runtime, client.clone(), options).expect("the worker starts");
-    let stop = worker.shutdown_handle();
-    // The official worker's future is not `Send`: it runs beside the test on this task.
-    let test = async {
+    let seen = beside_official_worker(&client, options, async {
         let handle = client
             .start_workflow(
                 CallsOurs::run,
@@ -357,23 +367,14 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
             )
             .await
             .expect("the workflow starts");
-        let seen = within(
+        within(
             Duration::from_secs(90),
             "the workflow's result",
             handle.get_result(WorkflowGetResultOptions::default()),
         )
-        .await;
-        stop();
-        seen
-    };
-    let (ran, seen) = tokio::join!(
-        within(
-            Duration::from_secs(120),
-            "the official worker's end",
-            worker.run()
-        ),
-        test
-    );
+        .await
+    })
+    .await;
     assert_eq!(
         seen.expect("the workflow completes"),
         Seen {
@@ -399,7 +400,6 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
         SAW_CANCELLATION.load(Ordering::SeqCst),
         "the activity saw its cancellation through our context"
     );
-    ran.expect("the worker ran cleanly");
 }
 
 #[test]

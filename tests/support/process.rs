@@ -25,14 +25,20 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
     command
 }
 
-/// An empty `temporal.toml`, made once per test binary.
+/// An empty `temporal.toml`, made once per test binary in Cargo's scratch directory for tests,
+/// which lives inside `target/`, so that no run leaves a file behind in the system's temp dir.
 pub fn empty_config_file() -> &'static PathBuf {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("empty-temporal-{}.toml", std::process::id()));
-        std::fs::write(&path, "").expect("an empty temporal.toml in the temp dir");
+        let path = scratch_path(&format!("empty-temporal-{}.toml", std::process::id()));
+        std::fs::write(&path, "").expect("an empty temporal.toml in the scratch dir");
         path
     })
+}
+
+/// A path named `name` in Cargo's scratch directory for integration tests and benches.
+pub fn scratch_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 /// Runs `command` to its end and returns what it printed; kills it and fails the test when it

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::support::process::scratch_path;
+
 /// What an attempt did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Event {
@@ -32,7 +34,7 @@ pub struct Records {
 impl Records {
     /// An empty directory for the records of one test.
     pub fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("records-{test}-{}", std::process::id()));
+        let dir = scratch_path(&format!("records-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a records directory");
         Self { dir, owner: true }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::support::calls::{client_of, options};
 use crate::support::deadline::within;
+use crate::support::process::scratch_path;
 use crate::support::records::{Event, Records};
 use crate::support::worker_process::WorkerProcess;
 use activity_runtime::ConnectionConfig;
@@ -24,7 +25,7 @@ fn free_port() -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
-    let database = std::env::temp_dir().join(format!("restart-{}.db", std::process::id()));
+    let database = scratch_path(&format!("restart-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&database);
     let server_options = DevServerOptions::builder()
         .db_filename(database.clone())
@@ -37,7 +38,7 @@ async fn the_worker_survives_a_server_restart_and_no_activity_is_lost() {
     let queue = "restart";
     let records = Records::new("restart");
     let mut worker = WorkerProcess::start_with(&address, queue, &[records.env()]);
-    let gate = std::env::temp_dir().join(format!("restart-gate-{}", std::process::id()));
+    let gate = scratch_path(&format!("restart-gate-{}", std::process::id()));
     let _ = std::fs::remove_file(&gate);
 
     let client = client_of(ConnectionConfig::new(&address).unwrap()).await;

@@ -38,10 +38,8 @@ use temporalio_sdk::activities::{
 };
 
 use crate::activity::{ActivitySet, OfficialExecutor};
-use crate::context::{
-    ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink, WorkflowInfo,
-};
-use crate::dispatch::{DispatchOptions, Dispatcher, Task};
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, WorkflowInfo};
+use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, ErrorCategory, ErrorKind};
 
 pub use crate::activity::OfficialActivities as Activities;
@@ -181,17 +179,18 @@ impl OfficialExecutor for Bridge {
 }
 
 /// Heartbeats go through the official context, which applies its converter (raw payloads pass
-/// as they are) and codec; it is async, and our sink is not, so each is handed to a task.
-fn heartbeats_to(context: OfficialContext) -> HeartbeatSink {
-    let runtime = tokio::runtime::Handle::current();
-    Arc::new(move |details| {
+/// as they are) and codec. It is async, so the dispatcher's mailbox holds the latest details
+/// while one is on its way, and sends what is pending before the outcome.
+fn heartbeats_to(context: OfficialContext) -> HeartbeatDelivery {
+    HeartbeatDelivery::Awaited(Arc::new(move |details| {
         let context = context.clone();
-        runtime.spawn(async move {
+        async move {
             if let Err(error) = context.record_heartbeat(RawValue::new(details)).await {
                 tracing::warn!("a heartbeat could not be recorded: {error}");
             }
-        });
-    })
+        }
+        .boxed()
+    }))
 }
 
 fn info_from(activity_type: &str, info: &temporalio_sdk::activities::ActivityInfo) -> ActivityInfo {

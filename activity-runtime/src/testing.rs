@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use crate::activity::{Activity, ActivitySet, Outcome};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink, ResultSlot};
 use crate::dispatch::codec::Codec;
-use crate::dispatch::{DispatchOptions, Dispatcher, Task};
+use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
 use crate::payload::{ArgumentList, FromPayload, IntoArguments, Payload, PayloadError, ToPayload};
 
@@ -180,15 +180,17 @@ impl ActivityEnvironment {
             },
             arguments,
             last_heartbeat_details,
-            heartbeats: Some(Arc::new(move |details: Vec<Payload>| {
-                if let Some(callback) = &on_heartbeat {
-                    callback(details.clone());
-                }
-                heartbeats
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(details);
-            })),
+            heartbeats: Some(HeartbeatDelivery::Immediate(Arc::new(
+                move |details: Vec<Payload>| {
+                    if let Some(callback) = &on_heartbeat {
+                        callback(details.clone());
+                    }
+                    heartbeats
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(details);
+                },
+            ))),
             cancellation,
             result,
         };

@@ -1,20 +1,26 @@
-//! Heartbeats through a codec stay bounded and in order: when the codec falls behind, only the
-//! latest details wait, and what is pending is delivered before the attempt's outcome, so a
-//! retry resumes from the last heartbeat, never from older details.
+//! Heartbeats through a codec stay bounded and in order, on our worker and on the official
+//! SDK's: when the codec falls behind, only the latest details wait, and what is pending is
+//! delivered before the attempt's outcome, so a retry resumes from the last heartbeat, never
+//! from older details.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::support::calls::{options, result_within, start};
+use crate::official_sdk::beside_official_worker;
+use crate::support::calls::{self, options, result_within, start};
 use crate::support::server::{self, Served};
 use activity_runtime::payload::Payload;
 use activity_runtime::payload::codec::{
     PayloadCodec, PayloadConversionError, SerializationContextData,
 };
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
+use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set, official};
 use futures::future::BoxFuture;
+use temporalio_common::data_converters::{
+    DataConverter, DefaultFailureConverter, PayloadConverter,
+};
+use temporalio_sdk::WorkerOptions;
 
 /// Passes payloads through, taking 20 ms for each encoding, and counts the encodings.
 #[derive(Clone, Default)]
@@ -106,6 +112,30 @@ async fn a_slow_codec_sends_the_latest_heartbeat_before_the_outcome_and_skips_th
     assert!(codec.encodings.load(Ordering::SeqCst) < 200);
 }
 
+/// Runs `beat_fast` and `beat_fast_blocking` on `queue` and checks that each retry resumed from
+/// the last of its first attempt's heartbeats.
+async fn each_retry_resumes_from_the_last_heartbeat(
+    client: &activity_runtime::client::Client,
+    queue: &str,
+) {
+    for name in ["beat_fast", "beat_fast_blocking"] {
+        let activity = start::<u64>(
+            client,
+            name,
+            (),
+            options(queue, Duration::from_secs(60), None, 2),
+        )
+        .await;
+        let resumed_from = result_within(&activity, Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|error| panic!("{name}: the retry succeeds: {error}"));
+        assert_eq!(
+            resumed_from, BEATS,
+            "{name} resumed from the last heartbeat"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_resumes_from_the_last_heartbeat_sent_through_a_slow_codec() {
     let Served {
@@ -117,21 +147,32 @@ async fn a_retry_resumes_from_the_last_heartbeat_sent_through_a_slow_codec() {
             .codec(SlowCodec::default())
     })
     .await;
-    for name in ["beat_fast", "beat_fast_blocking"] {
-        let activity = start::<u64>(
-            &client,
-            name,
-            (),
-            options(&queue, Duration::from_secs(60), None, 2),
-        )
-        .await;
-        let resumed_from = result_within(&activity, Duration::from_secs(30))
-            .await
-            .unwrap_or_else(|error| panic!("{name}: the retry succeeds: {error}"));
-        assert_eq!(
-            resumed_from, BEATS,
-            "{name} resumed from the last heartbeat"
-        );
-    }
+    each_retry_resumes_from_the_last_heartbeat(&client, &queue).await;
     worker.stop().await;
+}
+
+/// The official worker's `record_heartbeat` is async too (its client's codec runs in it), so
+/// the same mailbox must stand between the activity and it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_official_worker_a_retry_resumes_from_the_last_heartbeat_sent_through_a_slow_codec()
+{
+    let queue = server::task_queue("official-heartbeats");
+    let client = calls::client().await;
+    let mut with_codec = client.clone();
+    with_codec.options_mut().data_converter = DataConverter::new(
+        PayloadConverter::default(),
+        DefaultFailureConverter::default(),
+        SlowCodec::default(),
+    );
+    let activities = official::Activities::new(activity_set![beat_fast, beat_fast_blocking])
+        .expect("the set is valid");
+    let options = WorkerOptions::new(queue.as_str())
+        .register_activities(activities)
+        .build();
+    beside_official_worker(
+        &with_codec,
+        options,
+        each_retry_resumes_from_the_last_heartbeat(&client, &queue),
+    )
+    .await;
 }

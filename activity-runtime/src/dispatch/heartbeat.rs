@@ -1,16 +1,19 @@
-//! One attempt's heartbeats on their way out: the size check, the codec, and the worker.
+//! One attempt's heartbeats on their way out: the codec, the size check, and the worker.
 //!
-//! Without a codec, `ctx.heartbeat` hands its details straight to the worker, which throttles
-//! them (Temporal Core sends the latest at most once per throttle interval). A codec is async
-//! and may be slow, so with one the details wait in a mailbox that holds only the latest: Core
-//! would send only the latest anyway, and a codec that falls behind must not grow a queue. The
-//! mailbox's pump runs beside the attempt and delivers what is pending before the attempt's
-//! outcome leaves, so that a retry never resumes from older details than the last heartbeat.
+//! Without a codec, and with a worker that takes details at once, `ctx.heartbeat` hands its
+//! details straight to the worker, which throttles them (Temporal Core sends the latest at most
+//! once per throttle interval). A codec is async and may be slow, and so is the official SDK's
+//! `record_heartbeat`; with either, the details wait in a mailbox that holds only the latest:
+//! Core would send only the latest anyway, and a delivery that falls behind must not grow a
+//! queue. The mailbox's pump runs beside the attempt and delivers what is pending before the
+//! attempt's outcome leaves, so that a retry never resumes from older details than the last
+//! heartbeat.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use futures::future::BoxFuture;
 use tokio::sync::Notify;
 
 use super::codec::Codec;
@@ -18,32 +21,49 @@ use super::limits::PayloadLimits;
 use crate::context::HeartbeatSink;
 use crate::payload::Payload;
 
+/// Where an attempt's heartbeat details end, codec-encoded.
+pub(crate) enum HeartbeatDelivery {
+    /// Takes details at once: Core's worker, which throttles them, or a test environment.
+    Immediate(HeartbeatSink),
+    /// Takes details asynchronously: the official SDK's activity context.
+    Awaited(Arc<dyn Fn(Vec<Payload>) -> BoxFuture<'static, ()> + Send + Sync>),
+}
+
+impl HeartbeatDelivery {
+    async fn deliver(&self, details: Vec<Payload>) {
+        match self {
+            Self::Immediate(sink) => sink(details),
+            Self::Awaited(deliver) => deliver(details).await,
+        }
+    }
+}
+
 /// The heartbeat path of one attempt: the sink its context calls, and the pump that must run
-/// beside the attempt when there is a codec.
+/// beside the attempt when delivery is async.
 pub(crate) struct Heartbeats {
     pub(crate) sink: HeartbeatSink,
     pump: Option<Pump>,
 }
 
 impl Heartbeats {
-    /// Heartbeats of `activity` that end in `deliver`, after the size check and the codec.
+    /// Heartbeats of `activity` that end in `delivery`, after the codec and the size check.
     pub(crate) fn new(
         activity: &'static str,
-        deliver: HeartbeatSink,
+        delivery: HeartbeatDelivery,
         codec: &Codec,
         limits: PayloadLimits,
     ) -> Self {
-        let checked: HeartbeatSink = Arc::new(move |details: Vec<Payload>| {
-            match limits.check(activity, "heartbeat details", &details) {
-                Ok(()) => deliver(details),
-                Err(error) => dropped(activity, error.message()),
-            }
-        });
-        if !codec.is_some() {
-            return Self {
-                sink: checked,
-                pump: None,
-            };
+        if let HeartbeatDelivery::Immediate(deliver) = &delivery
+            && !codec.is_some()
+        {
+            let deliver = Arc::clone(deliver);
+            let sink: HeartbeatSink = Arc::new(move |details: Vec<Payload>| {
+                match limits.check(activity, "heartbeat details", &details) {
+                    Ok(()) => deliver(details),
+                    Err(error) => dropped(activity, error.message()),
+                }
+            });
+            return Self { sink, pump: None };
         }
         let mailbox = Arc::new(Mailbox::default());
         let sink = {
@@ -56,7 +76,8 @@ impl Heartbeats {
                 activity,
                 mailbox,
                 codec: codec.clone(),
-                deliver: checked,
+                limits,
+                delivery,
             }),
         }
     }
@@ -109,20 +130,31 @@ struct Pump {
     activity: &'static str,
     mailbox: Arc<Mailbox>,
     codec: Codec,
-    deliver: HeartbeatSink,
+    limits: PayloadLimits,
+    delivery: HeartbeatDelivery,
 }
 
 impl Pump {
     async fn run(self) {
         loop {
             match self.mailbox.take() {
-                Some(details) => match self.codec.encode("heartbeat details", details).await {
-                    Ok(encoded) => (self.deliver)(encoded),
-                    Err(error) => dropped(self.activity, error.message()),
-                },
+                Some(details) => self.send(details).await,
                 None if self.mailbox.closed.load(Ordering::Acquire) => return,
                 None => self.mailbox.ready.notified().await,
             }
+        }
+    }
+
+    async fn send(&self, details: Vec<Payload>) {
+        let encoded = self.codec.encode("heartbeat details", details).await;
+        let checked = encoded.and_then(|encoded| {
+            self.limits
+                .check(self.activity, "heartbeat details", &encoded)
+                .map(|()| encoded)
+        });
+        match checked {
+            Ok(encoded) => self.delivery.deliver(encoded).await,
+            Err(error) => dropped(self.activity, error.message()),
         }
     }
 }

@@ -24,13 +24,12 @@ mod slow_poll;
 use crate::activity::ActivitySet;
 use crate::activity::invocation::{Outcome, Work, panicked};
 use crate::context::state::StateMap;
-use crate::context::{
-    ActivityInfo, Cancellation, CancellationDetails, ContextParts, HeartbeatSink, ResultSlot,
-};
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ContextParts, ResultSlot};
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
 use crate::payload::Payload;
 use blocking::BlockingPool;
 use codec::Codec;
+pub(crate) use heartbeat::HeartbeatDelivery;
 use heartbeat::Heartbeats;
 use limits::PayloadLimits;
 use registry::{NameList, Registry};
@@ -149,7 +148,7 @@ pub(crate) struct Task {
     /// As the server sent them: still codec-encoded.
     pub(crate) last_heartbeat_details: Vec<Payload>,
     /// Receives codec-encoded heartbeat details.
-    pub(crate) heartbeats: Option<HeartbeatSink>,
+    pub(crate) heartbeats: Option<HeartbeatDelivery>,
     pub(crate) cancellation: Cancellation,
     /// Receives the value the activity returned (test environments only).
     pub(crate) result: Option<ResultSlot>,

@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 use crate::activity::{ActivitySet, Outcome};
 use crate::connection::{BoxError, ConnectError, ConnectionConfig, ConnectionConfigError};
 use crate::context::Cancellation;
-use crate::dispatch::{DispatchOptions, Dispatcher, Task};
+use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use signals::Signals;
 use translate::{cancellation_details, execution_result, info_from, refused_completion};
 
@@ -283,7 +283,7 @@ impl Worker {
                     info: info_from(&start, &self.task_queue, &self.namespace),
                     arguments: start.input,
                     last_heartbeat_details: start.heartbeat_details,
-                    heartbeats: Some(heartbeats),
+                    heartbeats: Some(HeartbeatDelivery::Immediate(heartbeats)),
                     cancellation,
                     result: None,
                 };

@@ -13,7 +13,6 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use futures::future::BoxFuture;
 use tokio::sync::Notify;
 
 use super::codec::Codec;
@@ -26,13 +25,15 @@ pub(crate) enum HeartbeatDelivery {
     /// Takes details at once: Core's worker, which throttles them, or a test environment.
     Immediate(HeartbeatSink),
     /// Takes details asynchronously: the official SDK's activity context.
-    Awaited(Arc<dyn Fn(Vec<Payload>) -> BoxFuture<'static, ()> + Send + Sync>),
+    #[cfg(feature = "temporalio-sdk")]
+    Awaited(Arc<dyn Fn(Vec<Payload>) -> futures::future::BoxFuture<'static, ()> + Send + Sync>),
 }
 
 impl HeartbeatDelivery {
     async fn deliver(&self, details: Vec<Payload>) {
         match self {
             Self::Immediate(sink) => sink(details),
+            #[cfg(feature = "temporalio-sdk")]
             Self::Awaited(deliver) => deliver(details).await,
         }
     }

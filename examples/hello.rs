@@ -6,8 +6,12 @@
 //! everything down. `--keep-running` leaves the server and its Web UI up to look at the
 //! activity's history.
 //!
-//! With `TEMPORAL_ADDRESS` set, it serves that server instead, on the task queue named by
-//! `TEMPORAL_TASK_QUEUE` (default `hello-activities`), until Ctrl-C:
+//! With `TEMPORAL_ADDRESS` set, or with `--serve`, it serves the server that Temporal's
+//! environment names instead (the `TEMPORAL_*` variables over the `temporal.toml` profile, TLS,
+//! mTLS and the API key included), on the task queue
+//! named by `TEMPORAL_TASK_QUEUE` (default `hello-activities`), until Ctrl-C. It says
+//! "Serving" once the worker has connected and registered, and otherwise exits with the reason
+//! and its fix:
 //!
 //! ```sh
 //! temporal activity execute --type your_activity --task-queue hello-activities \
@@ -35,10 +39,12 @@ pub async fn your_activity(input: YourParams) -> String {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> anyhow::Result<()> {
     let task_queue =
         std::env::var("TEMPORAL_TASK_QUEUE").unwrap_or_else(|_| "hello-activities".to_string());
-    if std::env::var_os("TEMPORAL_ADDRESS").is_some() {
+    if std::env::var_os("TEMPORAL_ADDRESS").is_some()
+        || std::env::args().any(|arg| arg == "--serve")
+    {
         return serve(task_queue).await;
     }
     let keep_running = std::env::args().any(|arg| arg == "--keep-running");
@@ -80,19 +86,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Serves the server that `TEMPORAL_ADDRESS` (and the rest of Temporal's environment) names.
-async fn serve(task_queue: String) -> Result<(), Box<dyn std::error::Error>> {
+/// Serves the server that Temporal's environment (variables and profile) names.
+async fn serve(task_queue: String) -> anyhow::Result<()> {
     let connection = ConnectionConfig::from_env()?;
-    println!(
-        "Serving `your_activity` on task queue `{task_queue}` at {} (namespace `{}`); Ctrl-C stops.",
-        connection.target(),
-        connection.namespace_name()
+    let (target, namespace) = (
+        connection.target().to_string(),
+        connection.namespace_name().to_string(),
     );
-    Worker::builder(task_queue, activity_set![your_activity])
+    let worker = Worker::builder(&task_queue, activity_set![your_activity])
         .connection(connection)
         .build()
-        .await?
-        .run_until_signal()
         .await?;
+    println!(
+        "Serving `your_activity` on task queue `{task_queue}` at {target} (namespace `{namespace}`); Ctrl-C stops."
+    );
+    worker.run_until_signal().await?;
     Ok(())
 }

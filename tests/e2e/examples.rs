@@ -12,7 +12,7 @@ use crate::support::process;
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// The example binary that `cargo test` built beside this test.
-fn example(name: &str) -> PathBuf {
+pub(crate) fn example(name: &str) -> PathBuf {
     let deps = std::env::current_exe().expect("the test binary's path");
     let profile = deps
         .parent()

@@ -18,3 +18,4 @@ mod panics;
 mod python;
 mod reliability;
 mod rust_client;
+mod security;

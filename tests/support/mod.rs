@@ -10,4 +10,5 @@ pub mod python;
 pub mod records;
 pub mod seed;
 pub mod server;
+pub mod tls;
 pub mod worker_process;

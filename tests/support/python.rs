@@ -12,10 +12,16 @@ const LIMIT: Duration = Duration::from_secs(180);
 /// Runs `tests/python/<script>` with the shared dev server's address followed by `args`, and
 /// decodes the JSON it prints.
 pub async fn run<T: DeserializeOwned>(script: &str, args: &[&str]) -> T {
+    run_at(server::address(), script, args).await
+}
+
+/// Runs `tests/python/<script>` with the server address `address` followed by `args`, and
+/// decodes the JSON it prints.
+pub async fn run_at<T: DeserializeOwned>(address: &str, script: &str, args: &[&str]) -> T {
     let mut command = process::command(server::python());
     command
         .arg(server::project_root().join("tests/python").join(script))
-        .arg(server::address())
+        .arg(address)
         .args(args);
     let what = format!("the Python client {script}");
     let output = tokio::task::spawn_blocking(move || process::output_within(command, LIMIT, &what))

@@ -105,6 +105,14 @@ pub struct RunningWorker {
 }
 
 impl RunningWorker {
+    /// Runs `worker` in the background.
+    pub fn run(worker: Worker) -> Self {
+        Self {
+            handle: worker.shutdown_handle(),
+            task: Some(tokio::spawn(worker.run())),
+        }
+    }
+
     /// Shuts the worker down and waits until it has stopped: within its grace and abandon
     /// periods (10 s and 5 s unless the test set them) plus a few seconds, or the test fails.
     pub async fn stop(self) {
@@ -178,10 +186,7 @@ pub async fn start_worker_on(builder: WorkerBuilder) -> RunningWorker {
     )
     .await
     .expect("the worker starts");
-    RunningWorker {
-        handle: worker.shutdown_handle(),
-        task: Some(tokio::spawn(worker.run())),
-    }
+    RunningWorker::run(worker)
 }
 
 /// The project's root, where `scripts/setup` puts `.venv`.

@@ -2,6 +2,8 @@
 //! (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS_*`, and the
 //! `temporal.toml` profiles that the Temporal CLI reads).
 
+mod diagnosis;
+
 use std::net::IpAddr;
 
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
@@ -50,15 +52,22 @@ pub enum Compression {
     None,
 }
 
-/// Why the server could not be reached. Its [`source`](std::error::Error::source) is the
-/// client's own error ([`ClientConnectError`] for a failed connection), so a caller can tell a
-/// refused TLS handshake from an unreachable host.
+/// Why the server could not be reached. The message says what the failure most likely means
+/// and which setting fixes it, when the client's error tells (an untrusted server certificate,
+/// a client certificate that mTLS requires or refused, a refused API key, nothing listening).
+/// Its [`source`](std::error::Error::source) is the client's own error
+/// ([`ClientConnectError`] for a failed connection).
 #[derive(Debug, thiserror::Error)]
-#[error("could not connect to the Temporal server at {target}")]
+#[error(
+    "could not connect to the Temporal server at {target}{}",
+    .diagnosis.as_ref().map(|diagnosis| format!(": {diagnosis}")).unwrap_or_default()
+)]
 #[non_exhaustive]
 pub struct ConnectError {
     /// The server's address.
     pub target: String,
+    /// The likely cause and its fix, when the client's error tells.
+    pub diagnosis: Option<String>,
     /// What the client said.
     #[source]
     pub source: BoxError,
@@ -173,9 +182,17 @@ impl ConnectionConfig {
 
     /// A connection failure at this config's target.
     pub(crate) fn connect_error(&self, source: impl Into<BoxError>) -> ConnectError {
+        let source = source.into();
+        let tls = self.options.tls_options.as_ref();
+        let sent = diagnosis::Sent {
+            tls: tls.is_some(),
+            client_certificate: tls.is_some_and(|tls| tls.client_tls_options.is_some()),
+            api_key: self.options.api_key.is_some(),
+        };
         ConnectError {
             target: self.options.target.to_string(),
-            source: source.into(),
+            diagnosis: diagnosis::diagnose(&*source, sent),
+            source,
         }
     }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use temporalio_client::Connection;
 use temporalio_common::protos::coresdk::activity_task::{ActivityTask, activity_task};
 use temporalio_common::protos::coresdk::{ActivityHeartbeat, ActivityTaskCompletion};
 use temporalio_common::worker::WorkerTaskTypes;
@@ -51,6 +52,8 @@ type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 /// ```
 pub struct Worker {
     core: Arc<CoreWorker>,
+    // Shared with Core's client: a new API key set here is sent on Core's next call.
+    connection: Connection,
     // Core's runtime must outlive its worker.
     _runtime: CoreRuntime,
     dispatcher: Dispatcher,
@@ -102,6 +105,34 @@ pub struct ShutdownHandle {
 impl std::fmt::Debug for ShutdownHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ShutdownHandle").finish_non_exhaustive()
+    }
+}
+
+/// Replaces the API key of a running [`Worker`], for key rotation without a restart: the
+/// next call to the server, a poll or a completion, carries the new key.
+///
+/// ```no_run
+/// # async fn rotate(worker: &activity_runtime::Worker) {
+/// let api_key = worker.api_key_handle();
+/// // When the secret store hands out a new key, while both keys are valid:
+/// api_key.set("the-new-key");
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct ApiKeyHandle {
+    connection: Connection,
+}
+
+impl ApiKeyHandle {
+    /// Sends `key` from the next call on.
+    pub fn set(&self, key: impl Into<String>) {
+        self.connection.set_api_key(Some(key.into()));
+    }
+}
+
+impl std::fmt::Debug for ApiKeyHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyHandle").finish_non_exhaustive()
     }
 }
 
@@ -159,6 +190,13 @@ impl Worker {
         ShutdownHandle {
             core: Arc::clone(&self.core),
             dispatcher: self.dispatcher.clone(),
+        }
+    }
+
+    /// A handle that replaces the API key this worker sends, for use from another task.
+    pub fn api_key_handle(&self) -> ApiKeyHandle {
+        ApiKeyHandle {
+            connection: self.connection.clone(),
         }
     }
 
@@ -431,13 +469,14 @@ impl WorkerBuilder {
             .graceful_shutdown_period(graceful_shutdown_period)
             .build()
             .map_err(|error| start_error(error.into()))?;
-        let core =
-            init_worker(&runtime, config, client).map_err(|error| start_error(error.into()))?;
+        let core = init_worker(&runtime, config, client.clone())
+            .map_err(|error| start_error(error.into()))?;
         core.validate()
             .await
             .map_err(|error| start_error(error.into()))?;
         Ok(Worker {
             core: Arc::new(core),
+            connection: client,
             _runtime: runtime,
             dispatcher,
             task_queue: self.task_queue,

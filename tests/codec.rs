@@ -1,6 +1,6 @@
 //! The payload codec (encryption, compression) applies to every payload path: arguments,
-//! results, heartbeat details, the previous attempt's details, and failure details. Activity
-//! code only sees plain payloads.
+//! results, heartbeat details, the previous attempt's details, failure details, and, by
+//! default, failure messages. Activity code only sees plain payloads.
 
 use activity_runtime::payload::codec::{
     PayloadCodec, PayloadConversionError, SerializationContextData,
@@ -143,7 +143,12 @@ async fn failure_details_leave_encoded() {
 
 #[tokio::test]
 async fn a_payload_the_codec_cannot_decode_is_a_retryable_codec_error() {
-    let env = environment();
+    let env = ActivityEnvironment::builder(activity_set![shout])
+        .codec(ReversingCodec)
+        // To read the message as the server would.
+        .encode_failure_messages(false)
+        .build()
+        .unwrap();
     let error = env
         .run_payloads("shout", vec![payload::encode("never encoded").unwrap()])
         .await
@@ -156,5 +161,81 @@ async fn a_payload_the_codec_cannot_decode_is_a_retryable_codec_error() {
         ),
         "{}",
         error.message()
+    );
+}
+
+#[activity]
+fn fail_with_causes() -> anyhow::Result<()> {
+    Err(anyhow::anyhow!("the card number 4111 is blocked").context("payment refused"))
+}
+
+/// A failure's message and each cause's leave encoded: the server sees "Encoded failure", and
+/// the messages in `encoded_attributes`, as Python's and Go's `encode_common_attributes` send
+/// them. The typed path reads them back, as a caller with the codec does.
+#[tokio::test]
+async fn failure_messages_leave_encoded_by_default_and_read_back_with_the_codec() {
+    let env = ActivityEnvironment::builder(activity_set![fail_with_causes])
+        .codec(ReversingCodec)
+        .build()
+        .unwrap();
+    let sent = env
+        .run_payloads("fail_with_causes", Vec::new())
+        .await
+        .unwrap_err();
+    assert_eq!(sent.message(), "Encoded failure");
+    assert_eq!(sent.causes()[0].message, "Encoded failure");
+    let failure = sent.to_failure();
+    assert!(!format!("{failure:?}").contains("4111"), "{failure:?}");
+    let mut attributes = Vec::new();
+    let mut level = Some(&failure);
+    while let Some(failure) = level {
+        let encoded = failure
+            .encoded_attributes
+            .clone()
+            .expect("encoded attributes");
+        assert!(is_wrapped(&encoded));
+        let decoded = ReversingCodec
+            .decode(&SerializationContextData::None, vec![encoded])
+            .await
+            .unwrap();
+        attributes.push(payload::decode::<serde_json::Value>(&decoded[0]).unwrap());
+        level = failure.cause.as_deref();
+    }
+    assert_eq!(
+        attributes,
+        [
+            serde_json::json!({ "message": "payment refused", "stack_trace": "" }),
+            serde_json::json!({ "message": "the card number 4111 is blocked", "stack_trace": "" }),
+        ]
+    );
+
+    let read = env.run::<fail_with_causes>(()).await.unwrap_err();
+    assert_eq!(read.message(), "payment refused");
+    assert_eq!(read.causes()[0].message, "the card number 4111 is blocked");
+}
+
+#[tokio::test]
+async fn failure_messages_stay_plain_without_a_codec_unless_asked() {
+    let plain = ActivityEnvironment::builder(activity_set![fail_with_causes])
+        .build()
+        .unwrap();
+    let sent = plain
+        .run_payloads("fail_with_causes", Vec::new())
+        .await
+        .unwrap_err();
+    assert_eq!(sent.message(), "payment refused");
+    let asked = ActivityEnvironment::builder(activity_set![fail_with_causes])
+        .encode_failure_messages(true)
+        .build()
+        .unwrap();
+    let sent = asked
+        .run_payloads("fail_with_causes", Vec::new())
+        .await
+        .unwrap_err();
+    assert_eq!(sent.message(), "Encoded failure");
+    assert_eq!(
+        payload::decode::<serde_json::Value>(&sent.to_failure().encoded_attributes.unwrap())
+            .unwrap()["message"],
+        "payment refused"
     );
 }

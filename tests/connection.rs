@@ -1,5 +1,6 @@
-//! A worker that cannot reach its server fails at start, says where it tried, and keeps the
-//! client's own error as its source, so a caller can tell what went wrong by type.
+//! A worker that cannot reach its server fails at start, says where it tried and what that
+//! most likely means, and keeps the client's own error as its source, so a caller can tell
+//! what went wrong by type. (TLS, mTLS and API-key failures: `tests/e2e/security`.)
 
 use std::error::Error;
 use std::time::Duration;
@@ -33,7 +34,11 @@ async fn an_unreachable_server_is_a_connect_error_with_the_clients_error_as_its_
     };
     assert_eq!(
         error.to_string(),
-        format!("could not connect to the Temporal server at http://{address}/")
+        format!(
+            "could not connect to the Temporal server at http://{address}/: nothing accepts \
+             connections at that address (connection refused); check that the server runs and \
+             that the address and port are right"
+        )
     );
     let source = error.source().expect("the client's error is kept");
     assert!(

@@ -9,10 +9,13 @@ use temporalio_client::errors::{
 };
 use temporalio_client::{ActivityCancelOptions, ActivityHandle, ClientOptions};
 use temporalio_common::UntypedActivity;
-use temporalio_common::data_converters::RawValue;
+use temporalio_common::data_converters::{
+    DataConverter, DefaultFailureConverter, PayloadConverter, RawValue,
+};
 
 use crate::activity::{Activity, Typed};
 use crate::connection::{ConnectError, ConnectionConfig};
+use crate::payload::codec::PayloadCodec;
 use crate::payload::{ArgumentList, IntoArguments};
 
 use crate::payload::{FromPayload, PayloadError};
@@ -55,12 +58,36 @@ impl ConnectionConfig {
     /// # Errors
     /// When the server cannot be reached.
     pub async fn client(&self) -> Result<Client, ExecuteError> {
+        self.client_with_converter(DataConverter::default()).await
+    }
+
+    /// A client that applies `codec` to the arguments it sends and the results and failures it
+    /// reads, as a worker with the same codec does: give both the same
+    /// [`EncryptionCodec`](crate::payload::codec) and the server stores only ciphertext.
+    ///
+    /// # Errors
+    /// When the server cannot be reached.
+    pub async fn client_with_codec(
+        &self,
+        codec: impl PayloadCodec + Send + Sync + 'static,
+    ) -> Result<Client, ExecuteError> {
+        let converter = DataConverter::new(
+            PayloadConverter::default(),
+            DefaultFailureConverter::default(),
+            codec,
+        );
+        self.client_with_converter(converter).await
+    }
+
+    async fn client_with_converter(
+        &self,
+        data_converter: DataConverter,
+    ) -> Result<Client, ExecuteError> {
         let connection = self.connect("activity-runtime-client").await?;
-        Client::new(
-            connection,
-            ClientOptions::new(self.namespace.clone()).build(),
-        )
-        .map_err(|error| self.connect_error(error).into())
+        let options = ClientOptions::new(self.namespace.clone())
+            .data_converter(data_converter)
+            .build();
+        Client::new(connection, options).map_err(|error| self.connect_error(error).into())
     }
 }
 

@@ -119,10 +119,7 @@ impl ActivityEnvironment {
             .run_task(A::NAME, arguments, Some(Arc::clone(&slot)))
             .await
         {
-            let details = self
-                .codec
-                .decode("failure details", error.details().to_vec());
-            return Err(error.replace_details(details.await?));
+            return Err(self.codec.open_failure(error).await?);
         }
         let returned = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
         match returned.map(|value| value.downcast::<A::Output>()) {

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use crate::error::{ActivityError, RuntimeFailure};
 use crate::payload::Payload;
-use crate::payload::codec::{ActivitySerializationContext, PayloadCodec, SerializationContextData};
+use crate::payload::codec::{
+    ActivitySerializationContext, PayloadCodec, PayloadConversionError, SerializationContextData,
+};
 
 /// A shared codec, or none.
 #[derive(Clone, Default)]
@@ -70,16 +72,71 @@ impl Codec {
                  each payload to one payload",
                 coded.len()
             ))),
-            // Retryable: a worker with the right key, or a fixed codec, can succeed.
-            Err(error) => Err(codec_error(format!(
-                "the payload codec failed to {} the {what}: {error}",
-                match direction {
-                    Direction::Encode => "encode",
-                    Direction::Decode => "decode",
-                }
-            ))),
+            Err(error) => {
+                let failure = failure_of(&error);
+                Err(failure.with_message(format!(
+                    "the payload codec failed to {} the {what}: {error}",
+                    match direction {
+                        Direction::Encode => "encode",
+                        Direction::Decode => "decode",
+                    }
+                )))
+            }
         }
     }
+}
+
+impl Codec {
+    /// `error` with its messages moved into attribute payloads that this codec encodes. A codec
+    /// that fails leaves a failure that says so and nothing of the original message, which
+    /// must not reach the server in plain text.
+    pub(crate) async fn seal_failure(&self, error: ActivityError) -> ActivityError {
+        let encoded = match error.common_attributes() {
+            Ok(attributes) => self.encode("failure messages", attributes).await,
+            Err(error) => Err(RuntimeFailure::PayloadEncode.with_message(format!(
+                "the failure messages could not be encoded: {error}"
+            ))),
+        };
+        match encoded {
+            Ok(encoded) => error.with_encoded_attributes(encoded),
+            Err(failure) => failure,
+        }
+    }
+
+    /// What a caller with this codec reads of a failure that a worker with it sent: its
+    /// details and its messages decoded.
+    pub(crate) async fn open_failure(
+        &self,
+        error: ActivityError,
+    ) -> Result<ActivityError, ActivityError> {
+        let details = self
+            .decode("failure details", error.details().to_vec())
+            .await?;
+        let error = error.replace_details(details);
+        if !error.has_encoded_attributes() {
+            return Ok(error);
+        }
+        let decoded = self
+            .decode("failure messages", error.encoded_attributes().to_vec())
+            .await?;
+        error.with_decoded_attributes(&decoded).map_err(|error| {
+            RuntimeFailure::ArgumentDecode
+                .with_message(format!("the failure messages do not decode: {error}"))
+        })
+    }
+}
+
+/// Retryable, for a codec we do not know: a worker with the right key, or a fixed codec, can
+/// succeed. Our encryption codec's decryption failures are not, as in Temporal's samples.
+fn failure_of(error: &PayloadConversionError) -> RuntimeFailure {
+    #[cfg(feature = "encryption")]
+    if let PayloadConversionError::EncodingError(error) = error
+        && error.is::<crate::payload::codec::EncryptionError>()
+    {
+        return RuntimeFailure::PayloadDecryption;
+    }
+    let _ = error;
+    RuntimeFailure::PayloadCodec
 }
 
 fn codec_error(message: String) -> ActivityError {

@@ -44,6 +44,8 @@ pub(crate) struct DispatchOptions {
     pub(crate) slow_poll_threshold: Option<Duration>,
     pub(crate) payload_limits: PayloadLimits,
     pub(crate) codec: Codec,
+    /// `None`: when there is a codec.
+    pub(crate) encode_failure_messages: Option<bool>,
     pub(crate) state: StateMap,
     pub(crate) graceful_shutdown_period: Duration,
     pub(crate) shutdown_abandon_period: Duration,
@@ -60,6 +62,7 @@ impl Default for DispatchOptions {
             slow_poll_threshold: Some(Duration::from_millis(100)),
             payload_limits: PayloadLimits::default(),
             codec: Codec::default(),
+            encode_failure_messages: None,
             state: StateMap::default(),
             graceful_shutdown_period: Duration::from_secs(10),
             shutdown_abandon_period: Duration::from_secs(5),
@@ -93,6 +96,16 @@ macro_rules! dispatch_builder_methods {
             codec: impl $crate::payload::codec::PayloadCodec + Send + Sync + 'static,
         ) -> Self {
             self.options.codec = $crate::dispatch::codec::Codec::new(::std::sync::Arc::new(codec));
+            self
+        }
+
+        /// Whether each failure's message (and its causes') travels encoded: replaced by
+        /// "Encoded failure", and moved into an attribute payload that the codec encodes, as
+        /// Python's and Go's `encode_common_attributes` do, so that a codec that encrypts
+        /// covers what a failure says too. Callers with the same codec read the message as
+        /// usual. Default: on when a [`codec`](Self::codec) is set.
+        pub fn encode_failure_messages(mut self, encode: bool) -> Self {
+            self.options.encode_failure_messages = Some(encode);
             self
         }
 
@@ -166,6 +179,7 @@ struct Shared {
     blocking: BlockingPool,
     slow_polls: SlowPollDetector,
     codec: Codec,
+    encode_failure_messages: bool,
     limits: PayloadLimits,
     worker_shutdown: CancellationToken,
     graceful_shutdown_period: Duration,
@@ -182,6 +196,9 @@ impl Dispatcher {
                 blocking: BlockingPool::new(options.blocking_threads)
                     .map_err(BuildError::BlockingPool)?,
                 slow_polls: SlowPollDetector::new(options.slow_poll_threshold),
+                encode_failure_messages: options
+                    .encode_failure_messages
+                    .unwrap_or(options.codec.is_some()),
                 codec: options.codec,
                 limits: options.payload_limits,
                 worker_shutdown: CancellationToken::new(),
@@ -214,7 +231,8 @@ impl Dispatcher {
     }
 
     /// Runs one task to the outcome the server receives: codec-encoded payloads within the size
-    /// limits, or a bounded failure. It never panics, and it ends by the shutdown's deadline.
+    /// limits, or a bounded failure, its messages encoded when the worker says so. It never
+    /// panics, and it ends by the shutdown's deadline.
     pub(crate) async fn run(&self, task: Task) -> Outcome {
         let info = &task.info;
         let span = tracing::info_span!(
@@ -238,8 +256,14 @@ impl Dispatcher {
             outcome = attempt => outcome,
             () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
         };
-        let _entered = span.enter();
-        self.settle(&activity_type, outcome, cancellation.details())
+        let outcome =
+            span.in_scope(|| self.settle(&activity_type, outcome, cancellation.details()));
+        match outcome {
+            Err(error) if self.shared.encode_failure_messages => {
+                Err(self.shared.codec.seal_failure(error).instrument(span).await)
+            }
+            outcome => outcome,
+        }
     }
 
     async fn attempt(&self, task: Task, span: tracing::Span) -> Outcome {

@@ -30,6 +30,10 @@ pub enum RuntimeFailure {
     /// The payload codec failed, or broke its contract. Retryable: a worker with the right key,
     /// or a fixed codec, can succeed.
     PayloadCodec,
+    /// A payload did not decrypt: it names a key the worker does not know, the key with its
+    /// id is not the one it was encrypted with, or the ciphertext was altered. Not retried, as
+    /// Temporal's encryption samples do: the same payload meets the same keys.
+    PayloadDecryption,
     /// A payload is over the size limit. A retry produces the same size.
     PayloadTooLarge,
     /// The attempt panicked: in the function, a `Deserialize`, a `Serialize` or the codec.
@@ -49,11 +53,12 @@ pub enum RuntimeFailure {
 
 impl RuntimeFailure {
     /// Every runtime failure.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::NotFound,
         Self::ArgumentDecode,
         Self::PayloadEncode,
         Self::PayloadCodec,
+        Self::PayloadDecryption,
         Self::PayloadTooLarge,
         Self::Panic,
         Self::MissingState,
@@ -69,6 +74,7 @@ impl RuntimeFailure {
             Self::ArgumentDecode => "ArgumentDecodeError",
             Self::PayloadEncode => "PayloadEncodeError",
             Self::PayloadCodec => "PayloadCodecError",
+            Self::PayloadDecryption => "PayloadDecryptionError",
             Self::PayloadTooLarge => "PayloadTooLarge",
             Self::Panic => "Panic",
             Self::MissingState => "MissingState",
@@ -82,7 +88,10 @@ impl RuntimeFailure {
     pub const fn is_retryable(self) -> bool {
         !matches!(
             self,
-            Self::ArgumentDecode | Self::PayloadEncode | Self::PayloadTooLarge
+            Self::ArgumentDecode
+                | Self::PayloadEncode
+                | Self::PayloadDecryption
+                | Self::PayloadTooLarge
         )
     }
 
@@ -122,6 +131,7 @@ mod tests {
                 ("ArgumentDecodeError", false),
                 ("PayloadEncodeError", false),
                 ("PayloadCodecError", true),
+                ("PayloadDecryptionError", false),
                 ("PayloadTooLarge", false),
                 ("Panic", true),
                 ("MissingState", true),

@@ -13,6 +13,7 @@ use temporalio_common::protos::temporal::api::failure::v1::{
 };
 
 mod build;
+mod encoded;
 mod failures;
 
 use crate::payload::{self, Payload, PayloadError};
@@ -65,9 +66,19 @@ pub struct ActivityError {
     error_type: String,
     non_retryable: bool,
     details: Vec<Payload>,
-    next_retry_delay: Option<Duration>,
     category: ErrorCategory,
     causes: Vec<ErrorCause>,
+    /// Boxed, so that `ActivityError`, which travels in every `Result`, stays small.
+    rare: Option<Box<Rare>>,
+}
+
+/// What few failures carry.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Rare {
+    next_retry_delay: Option<Duration>,
+    /// When the messages travel encoded: one payload per failure in the chain, the outermost
+    /// first.
+    encoded_attributes: Vec<Payload>,
 }
 
 /// Whether the attempt failed or acknowledged a cancellation.
@@ -114,9 +125,9 @@ impl ActivityError {
             error_type: "ActivityError".to_string(),
             non_retryable: false,
             details: Vec::new(),
-            next_retry_delay: None,
             category: ErrorCategory::Unspecified,
             causes: Vec::new(),
+            rare: None,
         }
     }
 
@@ -158,7 +169,7 @@ impl ActivityError {
 
     /// Overrides the retry policy's backoff for the next attempt.
     pub fn with_next_retry_delay(mut self, delay: Duration) -> Self {
-        self.next_retry_delay = Some(delay);
+        self.rare_mut().next_retry_delay = Some(delay);
         self
     }
 
@@ -195,7 +206,7 @@ impl ActivityError {
 
     /// The backoff that overrides the retry policy's, if any.
     pub fn next_retry_delay(&self) -> Option<Duration> {
-        self.next_retry_delay
+        self.rare.as_ref()?.next_retry_delay
     }
 
     /// The failure's category.
@@ -207,6 +218,10 @@ impl ActivityError {
     pub(crate) fn append_to_message(mut self, note: &str) -> Self {
         self.message.push_str(note);
         self
+    }
+
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_default()
     }
 
     /// The same failure with its details replaced, once the codec has encoded them.
@@ -285,7 +300,7 @@ impl ActivityError {
                 non_retryable: self.non_retryable,
                 details,
                 next_retry_delay: self
-                    .next_retry_delay
+                    .next_retry_delay()
                     .and_then(|delay| delay.try_into().ok()),
                 category: match self.category {
                     ErrorCategory::Unspecified => ApplicationErrorCategory::Unspecified,
@@ -294,21 +309,29 @@ impl ActivityError {
             }),
         };
         // The innermost cause first, so that each wraps the one below it.
-        let cause = self.causes.iter().rev().fold(None, |below, cause| {
-            Some(Box::new(Failure {
-                message: cause.message.clone(),
-                source: FAILURE_SOURCE.to_string(),
-                cause: below,
-                failure_info: Some(FailureInfo::ApplicationFailureInfo(
-                    ApplicationFailureInfo::default(),
-                )),
-                ..Failure::default()
-            }))
-        });
+        let depths = (1..=self.causes.len()).rev();
+        let cause = self
+            .causes
+            .iter()
+            .rev()
+            .zip(depths)
+            .fold(None, |below, (cause, depth)| {
+                Some(Box::new(Failure {
+                    message: cause.message.clone(),
+                    source: FAILURE_SOURCE.to_string(),
+                    cause: below,
+                    encoded_attributes: self.encoded_attribute(depth),
+                    failure_info: Some(FailureInfo::ApplicationFailureInfo(
+                        ApplicationFailureInfo::default(),
+                    )),
+                    ..Failure::default()
+                }))
+            });
         Failure {
             message: self.message.clone(),
             source: FAILURE_SOURCE.to_string(),
             cause,
+            encoded_attributes: self.encoded_attribute(0),
             failure_info: Some(failure_info),
             ..Failure::default()
         }

@@ -10,3 +10,8 @@
 pub use temporalio_common::data_converters::{
     ActivitySerializationContext, PayloadCodec, PayloadConversionError, SerializationContextData,
 };
+
+#[cfg(feature = "encryption")]
+mod encryption;
+#[cfg(feature = "encryption")]
+pub use encryption::{EncryptionCodec, EncryptionError};

@@ -1,0 +1,85 @@
+//! Failure messages that travel encoded, as Python's and Go's `encode_common_attributes` send
+//! them: each failure of the chain carries `message: "Encoded failure"`, and its real message
+//! (and stack trace, which Rust failures have none of) in `encoded_attributes`, a JSON payload
+//! `{"message": ..., "stack_trace": ...}` that the codec encodes. So a codec that encrypts
+//! covers what a failure says too, and any SDK with the same codec reads it back.
+
+use serde::{Deserialize, Serialize};
+
+use super::ActivityError;
+use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
+
+/// The message every encoded failure shows in the server's history.
+const ENCODED_MESSAGE: &str = "Encoded failure";
+
+/// The attributes the SDKs move into the encoded payload; the field names are theirs.
+#[derive(Serialize, Deserialize)]
+struct CommonAttributes {
+    message: String,
+    #[serde(default)]
+    stack_trace: String,
+}
+
+impl ActivityError {
+    /// The plain attribute payloads of this failure and each of its causes, in chain order,
+    /// for the codec to encode.
+    pub(crate) fn common_attributes(&self) -> Result<Vec<Payload>, PayloadError> {
+        std::iter::once(&self.message)
+            .chain(self.causes.iter().map(|cause| &cause.message))
+            .map(|message| {
+                CommonAttributes {
+                    message: message.clone(),
+                    stack_trace: String::new(),
+                }
+                .to_payload()
+            })
+            .collect()
+    }
+
+    /// This failure with its messages replaced by `encoded`, the codec-encoded
+    /// [`common_attributes`](Self::common_attributes).
+    pub(crate) fn with_encoded_attributes(mut self, encoded: Vec<Payload>) -> Self {
+        self.message = ENCODED_MESSAGE.to_string();
+        for cause in &mut self.causes {
+            cause.message = ENCODED_MESSAGE.to_string();
+        }
+        self.rare_mut().encoded_attributes = encoded;
+        self
+    }
+
+    /// Whether the messages travel encoded.
+    pub(crate) fn has_encoded_attributes(&self) -> bool {
+        !self.encoded_attributes().is_empty()
+    }
+
+    /// The encoded attribute payloads, in chain order, for the codec to decode.
+    pub(crate) fn encoded_attributes(&self) -> &[Payload] {
+        self.rare
+            .as_ref()
+            .map_or(&[], |rare| rare.encoded_attributes.as_slice())
+    }
+
+    /// The encoded attribute payload of the failure at `depth` in the chain (0: this one).
+    pub(crate) fn encoded_attribute(&self, depth: usize) -> Option<Payload> {
+        self.encoded_attributes().get(depth).cloned()
+    }
+
+    /// This failure with its messages restored from `decoded`, the codec-decoded
+    /// [`encoded_attributes`](Self::encoded_attributes), as a caller reads it.
+    pub(crate) fn with_decoded_attributes(
+        mut self,
+        decoded: &[Payload],
+    ) -> Result<Self, PayloadError> {
+        let mut messages = decoded.iter().map(|payload| {
+            CommonAttributes::from_payload(payload).map(|attributes| attributes.message)
+        });
+        if let Some(message) = messages.next() {
+            self.message = message?;
+        }
+        for (cause, message) in self.causes.iter_mut().zip(messages) {
+            cause.message = message?;
+        }
+        self.rare_mut().encoded_attributes = Vec::new();
+        Ok(self)
+    }
+}

@@ -1,4 +1,6 @@
 //! Production security against the real dev server behind a TLS-terminating proxy: TLS, mTLS
-//! and API keys, from code, from `TEMPORAL_*` variables and from a `temporal.toml` profile.
+//! and API keys, from code, from `TEMPORAL_*` variables and from a `temporal.toml` profile; and
+//! the encryption codec beside the Python SDK with the codec of Temporal's sample.
 
+mod encryption;
 mod transport;

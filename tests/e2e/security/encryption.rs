@@ -1,0 +1,271 @@
+//! The encryption codec against the real dev server and the Python SDK with the codec of
+//! Temporal's Python sample: each side reads what the other encrypted, the server's history
+//! holds only ciphertext (failure messages included), keys rotate, and a payload encrypted with
+//! a key the worker does not know fails once, not retried, naming the key id.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use activity_runtime::client::{ExecuteError, execute_activity, start_activity_by_name};
+use activity_runtime::payload::codec::EncryptionCodec;
+use activity_runtime::{ActivityError, ConnectionConfig, Worker, activity, activity_set};
+use serde::Deserialize;
+
+use crate::support::calls::{application_failure, options, result_within};
+use crate::support::deadline::within;
+use crate::support::process;
+use crate::support::python;
+use crate::support::server::{self, Served};
+
+const KEY_ID: &str = "test-key-2026-11";
+const KEY: &[u8; 32] = b"an-example-32-byte-key-for-tests";
+const PREVIOUS_KEY_ID: &str = "test-key-2026-10";
+const PREVIOUS_KEY: &[u8; 32] = b"the-previous-32-byte-key-rotated";
+
+/// What no stored byte may show in plain text. ASCII, so that no JSON escaping can hide it.
+const SECRET: &str = "card-4111-1111-1111-1111-cvv-737";
+
+fn codec() -> EncryptionCodec {
+    EncryptionCodec::new(KEY_ID, KEY).expect("a 32-byte key")
+}
+
+#[activity]
+fn keep_secret(text: String) -> String {
+    format!("kept: {text}")
+}
+
+#[activity]
+fn charge(amount_cents: u64) -> u64 {
+    amount_cents
+}
+
+#[activity]
+fn refuse_secret(text: String) -> Result<(), ActivityError> {
+    Err(ActivityError::new(format!("refused {text}"))
+        .with_type("Refused")
+        .non_retryable())
+}
+
+async fn serve_encrypted(test: &str, codec: EncryptionCodec) -> Served {
+    server::serve_with(test, |queue| {
+        Worker::builder(queue, activity_set![keep_secret, refuse_secret, charge]).codec(codec)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct ReadFailure {
+    r#type: String,
+    message: String,
+    non_retryable: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct PythonRead {
+    kept: String,
+    refuse_secret: ReadFailure,
+    charge: ReadFailure,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_workflow_with_the_samples_codec_reads_what_we_encrypted_and_the_history_holds_only_ciphertext()
+ {
+    let Served { queue, worker, .. } = serve_encrypted("encrypted-python", codec()).await;
+    let workflow_id = server::task_queue("encrypted-workflow");
+    let read: PythonRead = python::run(
+        "encrypted_peer.py",
+        &[KEY_ID, &hex(KEY), "call", &queue, SECRET, &workflow_id],
+    )
+    .await;
+    assert_eq!(read.kept, format!("kept: {SECRET}"));
+    assert_eq!(read.refuse_secret.r#type, "Refused");
+    assert_eq!(read.refuse_secret.message, format!("refused {SECRET}"));
+    assert!(read.refuse_secret.non_retryable);
+    // The argument that did not decode is quoted, and the quote travelled encrypted.
+    assert_eq!(read.charge.r#type, "ArgumentDecodeError", "{read:?}");
+    assert!(read.charge.message.contains(SECRET), "{read:?}");
+    assert!(read.charge.non_retryable);
+    worker.stop().await;
+
+    let history = stored_history(&workflow_id).await;
+    assert_only_ciphertext(&history);
+}
+
+/// The workflow's history as the server stores it, as the CLI prints it in JSON.
+async fn stored_history(workflow_id: &str) -> serde_json::Value {
+    let mut show = process::command(server::cli());
+    show.args(["workflow", "show", "--address", server::address()])
+        .args(["--workflow-id", workflow_id, "--output", "json"]);
+    let output = tokio::task::spawn_blocking(move || {
+        process::output_within(show, Duration::from_secs(60), "temporal workflow show")
+    })
+    .await
+    .expect("the CLI's runner");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the history as JSON")
+}
+
+/// No text of the history, read as it is or base64-decoded, shows the secret; and it holds
+/// encrypted payloads, results and failure attributes among them.
+fn assert_only_ciphertext(history: &serde_json::Value) {
+    let mut strings = Vec::new();
+    collect_strings(history, &mut strings);
+    let mut encrypted = 0;
+    for text in &strings {
+        assert!(!text.contains("4111"), "plain text in the history: {text}");
+        if let Ok(bytes) = base64_decode(text) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("4111"),
+                "plain text, base64-encoded, in the history: {text}"
+            );
+            if bytes == b"binary/encrypted" {
+                encrypted += 1;
+            }
+        }
+    }
+    // The workflow's input and result, and three activities' inputs, outcomes and failures.
+    assert!(
+        encrypted >= 8,
+        "only {encrypted} encrypted payloads in {history}"
+    );
+    let failures = history.to_string().matches("Encoded failure").count();
+    assert!(
+        failures >= 2,
+        "the two failures' messages travel encoded: {history}"
+    );
+}
+
+fn collect_strings<'a>(value: &'a serde_json::Value, into: &mut Vec<&'a str>) {
+    match value {
+        serde_json::Value::String(text) => into.push(text),
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|item| collect_strings(item, into))
+        }
+        serde_json::Value::Object(fields) => fields.iter().for_each(|(key, value)| {
+            into.push(key);
+            collect_strings(value, into);
+        }),
+        _ => {}
+    }
+}
+
+fn base64_decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A Python worker with the sample's codec, which refuses any payload that arrives unencrypted:
+/// our client's arguments reach it encrypted, and we read its encrypted result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_client_with_the_codec_calls_a_python_worker_with_the_samples_codec() {
+    let queue = server::task_queue("encrypted-python-worker");
+    let mut peer = process::command(server::python());
+    peer.arg(server::project_root().join("tests/python/encrypted_peer.py"))
+        .args([server::address(), KEY_ID, &hex(KEY), "serve", &queue])
+        .stdout(Stdio::piped());
+    let mut peer = peer.spawn().expect("the Python worker starts");
+    let stdout = std::io::BufReader::new(peer.stdout.take().expect("piped stdout"));
+    let (ready, _stdout) = tokio::task::spawn_blocking(move || {
+        process::line_within(
+            stdout,
+            Duration::from_secs(120),
+            "the Python worker's `ready`",
+        )
+    })
+    .await
+    .expect("the reader");
+    assert_eq!(ready.trim(), "ready");
+
+    let client = within(
+        Duration::from_secs(30),
+        "a client with the codec",
+        server::connection().client_with_codec(codec()),
+    )
+    .await
+    .expect("the client connects");
+    let started = start_activity_by_name::<String>(
+        &client,
+        "python_keep_secret",
+        (SECRET.to_string(),),
+        options(&queue, Duration::from_secs(10), None, 1),
+    )
+    .await
+    .expect("the start is accepted");
+    let kept = result_within(&started, Duration::from_secs(30)).await;
+    let _ = peer.kill();
+    let _ = peer.wait();
+    assert_eq!(
+        kept.expect("the Python worker's result"),
+        format!("python kept: {SECRET}")
+    );
+}
+
+/// The worker encrypts with the current key and still reads the previous one; a payload
+/// encrypted with a key it does not know fails once, not retried, naming the key id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_rotate_and_an_unknown_key_fails_once_naming_its_id() {
+    let rotated = codec()
+        .decrypting_with(PREVIOUS_KEY_ID, PREVIOUS_KEY)
+        .expect("a 32-byte key");
+    let Served { queue, worker, .. } = serve_encrypted("encrypted-rotation", rotated).await;
+    let connection: ConnectionConfig = server::connection();
+
+    // A service not yet rotated writes with the previous key, and reads the current one.
+    let behind = EncryptionCodec::new(PREVIOUS_KEY_ID, PREVIOUS_KEY)
+        .and_then(|codec| codec.decrypting_with(KEY_ID, KEY))
+        .expect("32-byte keys");
+    let client = connection
+        .client_with_codec(behind)
+        .await
+        .expect("a client");
+    let kept = within(
+        Duration::from_secs(30),
+        "the activity's result",
+        execute_activity(
+            &client,
+            keep_secret::ACTIVITY,
+            SECRET.to_string(),
+            options(&queue, Duration::from_secs(10), None, 3),
+        ),
+    )
+    .await
+    .expect("a payload under the previous key decrypts");
+    assert_eq!(kept, format!("kept: {SECRET}"));
+
+    // A service that writes with a key retired from the worker, and reads the current one.
+    let retired = EncryptionCodec::new("test-key-retired", &[7; 32])
+        .and_then(|codec| codec.decrypting_with(KEY_ID, KEY))
+        .expect("32-byte keys");
+    let client = connection
+        .client_with_codec(retired)
+        .await
+        .expect("a client");
+    let failed = within(
+        Duration::from_secs(30),
+        "the activity's failure",
+        execute_activity(
+            &client,
+            keep_secret::ACTIVITY,
+            SECRET.to_string(),
+            options(&queue, Duration::from_secs(10), None, 3),
+        ),
+    )
+    .await;
+    let Err(ExecuteError::Result(error)) = failed else {
+        panic!("expected the activity's failure, got {failed:?}");
+    };
+    let (error_type, non_retryable, message) = application_failure(*error);
+    assert_eq!(error_type, "PayloadDecryptionError");
+    assert!(non_retryable);
+    assert!(message.contains("`test-key-retired`"), "{message}");
+    assert!(!message.contains("4111"), "{message}");
+    worker.stop().await;
+}

@@ -1,7 +1,10 @@
 //! A worker process for the reliability tests, which kill, signal and restart it.
 //!
 //! `test-worker ADDRESS TASK_QUEUE` serves the activities below until SIGINT or SIGTERM,
-//! printing `ready` once it polls. `TEST_WORKER_GRACE_MS` and `TEST_WORKER_ABANDON_MS` set the
+//! printing `ready` once it polls; ADDRESS `-` connects as Temporal's environment says
+//! (`TEMPORAL_*`, `temporal.toml`), TLS and API key included. `TEST_WORKER_ENCRYPTION_KEY`
+//! (32 bytes) encrypts every payload with the encryption codec, key id `test-worker`, and
+//! `TEST_WORKER_TRACE` logs everything, the Temporal crates' too, at trace level to stderr. `TEST_WORKER_GRACE_MS` and `TEST_WORKER_ABANDON_MS` set the
 //! graceful shutdown and abandon periods; with `TEST_WORKER_RECORDS` set to a directory, each
 //! attempt's start and finish are recorded there (`tests/support/records.rs` reads them).
 
@@ -11,6 +14,7 @@ use std::time::Duration;
 
 use activity_runtime::connection::Compression;
 use activity_runtime::payload::ByteBuf;
+use activity_runtime::payload::codec::EncryptionCodec;
 use activity_runtime::{
     ActivityContext, ActivityError, ConnectionConfig, Worker, activity, activity_set,
 };
@@ -216,9 +220,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (Some(address), Some(task_queue)) = (args.next(), args.next()) else {
         return Err("usage: test-worker ADDRESS TASK_QUEUE".into());
     };
+    if std::env::var_os("TEST_WORKER_TRACE").is_some() {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .init();
+    }
     let grace = milliseconds("TEST_WORKER_GRACE_MS").unwrap_or(Duration::from_secs(10));
     let abandon = milliseconds("TEST_WORKER_ABANDON_MS").unwrap_or(Duration::from_secs(5));
-    let worker = Worker::builder(
+    let connection = match address.as_str() {
+        "-" => ConnectionConfig::from_env()?,
+        address => ConnectionConfig::new(address)?,
+    };
+    let mut worker = Worker::builder(
         task_queue,
         activity_set![
             resumable,
@@ -236,12 +251,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             typed
         ],
     )
-    .connection(ConnectionConfig::new(&address)?.compression(compression()))
+    .connection(connection.compression(compression()))
     .max_concurrent_activities(200)
     .graceful_shutdown_period(grace)
-    .shutdown_abandon_period(abandon)
-    .build()
-    .await?;
+    .shutdown_abandon_period(abandon);
+    if let Ok(key) = std::env::var("TEST_WORKER_ENCRYPTION_KEY") {
+        worker = worker.codec(EncryptionCodec::new("test-worker", key.as_bytes())?);
+    }
+    let worker = worker.build().await?;
     println!("ready");
     worker.run_until_signal().await?;
     println!("stopped");

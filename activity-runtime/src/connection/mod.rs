@@ -120,7 +120,11 @@ impl ConnectionConfig {
             ClientOptions::load_from_config(LoadClientConfigProfileOptions::default())
                 // The loader's error is a `Box<dyn Error>` that is not `Send`, so only its
                 // message can travel in ours.
-                .map_err(|error| ConnectionConfigError::Environment(error.to_string().into()))?;
+                .map_err(|error| {
+                    ConnectionConfigError::Environment(
+                        without_quoted_lines(&error.to_string()).into(),
+                    )
+                })?;
         Ok(Self::from_options(options, client.namespace))
     }
 
@@ -225,6 +229,34 @@ impl std::fmt::Debug for ConnectionConfig {
     }
 }
 
+/// `message` without the lines of a file that a parser quotes to point at an error, such as
+/// TOML's `3 | api_key = "...`: the line of a `temporal.toml` may hold an API key or a private
+/// key. The position and the reason stay.
+fn without_quoted_lines(message: &str) -> String {
+    let is_quote = |line: &str| {
+        let line = line.trim_start();
+        let gutter = line.trim_start_matches(|c: char| c.is_ascii_digit());
+        gutter.trim_start().starts_with('|')
+    };
+    let kept: Vec<&str> = message
+        .lines()
+        .filter(|line| !is_quote(line) && !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    if kept.len()
+        == message
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .count()
+    {
+        return kept.join("; ");
+    }
+    format!(
+        "{} (the line is not shown: it may hold a secret)",
+        kept.join("; ")
+    )
+}
+
 fn parse_address(address: &str) -> Result<Url, ConnectionConfigError> {
     let invalid = |reason: String| ConnectionConfigError::InvalidAddress {
         address: address.to_string(),
@@ -302,6 +334,19 @@ mod tests {
         for remote in ["acme.tmprl.cloud:7233", "8.8.8.8:7233"] {
             assert_eq!(resolved(remote), GrpcCompression::Gzip, "{remote}");
         }
+    }
+
+    #[test]
+    fn a_quoted_line_of_a_settings_file_is_left_out_of_the_error() {
+        let message = "Configuration loading error: TOML parse error at line 3, column 30\n  |\n3 | \
+                       api_key = \"sk-secret\n  |                              ^\ninvalid basic \
+                       string, expected `\"`\n";
+        assert_eq!(
+            without_quoted_lines(message),
+            "Configuration loading error: TOML parse error at line 3, column 30; invalid basic \
+             string, expected `\"` (the line is not shown: it may hold a secret)"
+        );
+        assert_eq!(without_quoted_lines("no such profile"), "no such profile");
     }
 
     #[test]

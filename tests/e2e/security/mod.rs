@@ -3,4 +3,5 @@
 //! the encryption codec beside the Python SDK with the codec of Temporal's sample.
 
 mod encryption;
+mod secrets;
 mod transport;

@@ -14,4 +14,5 @@ pub use temporalio_common::data_converters::{
 #[cfg(feature = "encryption")]
 mod encryption;
 #[cfg(feature = "encryption")]
+#[cfg_attr(docsrs, doc(cfg(feature = "encryption")))]
 pub use encryption::{EncryptionCodec, EncryptionError};

@@ -239,3 +239,50 @@ async fn failure_messages_stay_plain_without_a_codec_unless_asked() {
         "payment refused"
     );
 }
+
+/// Encodes nothing, ever: its `encode` never completes.
+struct HangingCodec;
+
+impl PayloadCodec for HangingCodec {
+    fn encode(
+        &self,
+        _: &SerializationContextData,
+        _: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        Box::pin(futures::future::pending())
+    }
+
+    fn decode(
+        &self,
+        _: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        Box::pin(async move { Ok(payloads) })
+    }
+}
+
+/// A failure's messages go through the codec after the attempt; a codec that hangs there must
+/// not hold a shutdown, which ends by its deadline as it does for a hung attempt.
+#[tokio::test]
+async fn a_codec_that_hangs_on_a_failures_messages_does_not_hold_a_shutdown() {
+    let env = ActivityEnvironment::builder(activity_set![fail_with_causes])
+        .codec(HangingCodec)
+        .graceful_shutdown_period(std::time::Duration::from_millis(100))
+        .shutdown_abandon_period(std::time::Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let (outcome, ()) = tokio::join!(
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            env.run_payloads("fail_with_causes", Vec::new()),
+        ),
+        async {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            env.shutdown_worker();
+        }
+    );
+    let error = outcome
+        .expect("the attempt ends by the shutdown's deadline")
+        .unwrap_err();
+    assert_eq!(error.error_type(), "WorkerShutdown");
+}

@@ -260,7 +260,13 @@ impl Dispatcher {
             span.in_scope(|| self.settle(&activity_type, outcome, cancellation.details()));
         match outcome {
             Err(error) if self.shared.encode_failure_messages => {
-                Err(self.shared.codec.seal_failure(error).instrument(span).await)
+                // The codec runs under the same deadline as the attempt: a codec that hangs
+                // must not hold a shutdown. The abandonment's message quotes no user data.
+                tokio::select! {
+                    biased;
+                    sealed = self.shared.codec.seal_failure(error).instrument(span) => Err(sealed),
+                    () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
+                }
             }
             outcome => outcome,
         }

@@ -12,6 +12,7 @@ mod cli;
 mod examples;
 mod failure_bounds;
 mod heartbeats;
+mod metrics;
 mod non_finite_floats;
 mod official_sdk;
 mod panics;

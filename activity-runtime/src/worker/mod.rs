@@ -1,5 +1,6 @@
 //! The activity worker on Temporal Core: poll, dispatch, heartbeat, complete, shut down.
 
+mod metrics;
 mod signals;
 mod translate;
 
@@ -7,6 +8,7 @@ pub use crate::dispatch::limits::PayloadLimits;
 pub use crate::error::BuildError;
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -24,6 +26,7 @@ use crate::activity::{ActivitySet, Outcome};
 use crate::connection::{BoxError, ConnectError, ConnectionConfig, ConnectionConfigError};
 use crate::context::Cancellation;
 use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
+use metrics::MetricsEndpoint;
 use signals::Signals;
 use translate::{cancellation_details, execution_result, info_from, refused_completion};
 
@@ -52,6 +55,7 @@ type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 /// ```
 pub struct Worker {
     core: Arc<CoreWorker>,
+    metrics: Option<MetricsEndpoint>,
     // Shared with Core's client: a new API key set here is sent on Core's next call.
     connection: Connection,
     // Core's runtime must outlive its worker.
@@ -80,6 +84,7 @@ pub struct WorkerBuilder {
     pollers: Option<usize>,
     max_worker_activities_per_second: Option<f64>,
     max_task_queue_activities_per_second: Option<f64>,
+    prometheus: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for WorkerBuilder {
@@ -182,6 +187,7 @@ impl Worker {
             pollers: None,
             max_worker_activities_per_second: None,
             max_task_queue_activities_per_second: None,
+            prometheus: None,
         }
     }
 
@@ -198,6 +204,12 @@ impl Worker {
         ApiKeyHandle {
             connection: self.connection.clone(),
         }
+    }
+
+    /// Where the Prometheus endpoint listens, when [`WorkerBuilder::prometheus`] asked for one:
+    /// the port it bound, when it was asked for port 0.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|metrics| metrics.address)
     }
 
     /// The task queue this worker serves.
@@ -427,6 +439,14 @@ impl WorkerBuilder {
         self
     }
 
+    /// Serves Core's metrics (slots, poll and schedule-to-start latencies, executions and
+    /// failures by activity type) at `address` for Prometheus to scrape, at `/metrics`. Port
+    /// 0 picks a free port, which [`Worker::metrics_address`] reports. Default: none.
+    pub fn prometheus(mut self, address: SocketAddr) -> Self {
+        self.prometheus = Some(address);
+        self
+    }
+
     /// Checks the activities, connects, and registers the worker with Temporal Core.
     ///
     /// # Errors
@@ -452,7 +472,12 @@ impl WorkerBuilder {
             task_queue: self.task_queue.clone(),
             source,
         };
-        let runtime = CoreRuntime::new_assume_tokio(RuntimeOptions::default())
+        let (telemetry, metrics) = metrics::telemetry(self.prometheus).map_err(start_error)?;
+        let runtime_options = RuntimeOptions::builder()
+            .telemetry_options(telemetry)
+            .build()
+            .map_err(|error| start_error(error.into()))?;
+        let runtime = CoreRuntime::new_assume_tokio(runtime_options)
             .map_err(|error| start_error(error.into()))?;
         let config = WorkerConfig::builder()
             .namespace(connection.namespace.clone())
@@ -476,6 +501,7 @@ impl WorkerBuilder {
             .map_err(|error| start_error(error.into()))?;
         Ok(Worker {
             core: Arc::new(core),
+            metrics,
             connection: client,
             _runtime: runtime,
             dispatcher,

@@ -1,0 +1,113 @@
+//! Core's metrics through the worker's Prometheus endpoint, scraped over HTTP as Prometheus
+//! does: executions and failures of our activities, labelled with the activity type, the task
+//! queue and the namespace.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use activity_runtime::{ActivityError, Worker, activity, activity_set};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::calls::{self, options, result_within, start};
+use crate::support::deadline::within;
+use crate::support::server::{self, RunningWorker};
+
+/// Fails, not retried, for 0.
+#[activity]
+async fn measured(n: u32) -> Result<u32, ActivityError> {
+    if n == 0 {
+        return Err(ActivityError::new("zero").non_retryable());
+    }
+    Ok(n)
+}
+
+/// The endpoint's text, as Prometheus reads it.
+async fn scrape(address: SocketAddr) -> String {
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("the endpoint accepts");
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("the request is sent");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("the response");
+    response
+}
+
+/// The value of the sample of `metric` whose labels include every one of `labels`.
+fn sample(text: &str, metric: &str, labels: &[String]) -> Option<f64> {
+    text.lines()
+        .filter(|line| line.starts_with(&format!("{metric}{{")))
+        .find(|line| labels.iter().all(|label| line.contains(label.as_str())))
+        .and_then(|line| line.rsplit(' ').next()?.parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prometheus_endpoint_serves_cores_activity_metrics_by_activity_type_and_queue() {
+    let queue = server::task_queue("metrics");
+    let worker = within(
+        Duration::from_secs(60),
+        "the worker's start",
+        Worker::builder(&queue, activity_set![measured])
+            .connection(server::connection())
+            .prometheus(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .build(),
+    )
+    .await
+    .expect("the worker starts with its endpoint");
+    let address = worker.metrics_address().expect("an endpoint was asked for");
+    assert_ne!(address.port(), 0, "the bound port is reported");
+    let running = RunningWorker::run(worker);
+    let client = calls::client().await;
+    for n in [0u32, 1, 2, 3] {
+        let activity = start::<u32>(
+            &client,
+            "measured",
+            (n,),
+            options(&queue, Duration::from_secs(10), None, 1),
+        )
+        .await;
+        let result = result_within(&activity, Duration::from_secs(30)).await;
+        assert_eq!(result.is_ok(), n != 0, "{n}");
+    }
+    let labels = [
+        "activity_type=\"measured\"".to_string(),
+        format!("task_queue=\"{queue}\""),
+        "namespace=\"default\"".to_string(),
+    ];
+    let text = within(Duration::from_secs(30), "the metrics", async {
+        loop {
+            let text = scrape(address).await;
+            if sample(&text, "temporal_activity_execution_failed", &labels) == Some(1.0) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await;
+    assert_eq!(
+        sample(&text, "temporal_activity_execution_latency_count", &labels),
+        Some(4.0),
+        "{text}"
+    );
+    assert!(
+        sample(
+            &text,
+            "temporal_worker_task_slots_available",
+            &[format!("task_queue=\"{queue}\"")]
+        )
+        .is_some(),
+        "{text}"
+    );
+    for line in text
+        .lines()
+        .filter(|line| line.contains(&labels[1]) && !line.contains("_bucket"))
+    {
+        println!("metrics: {line}");
+    }
+    running.stop().await;
+}

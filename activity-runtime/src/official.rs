@@ -125,7 +125,12 @@ impl ActivitiesBuilder {
             });
         }
         let definitions = self.set.iter().copied().collect();
-        let dispatcher = Dispatcher::new(self.set, self.options)?;
+        let mut options = self.options;
+        // The official worker turns our failures into its own through its failure converter,
+        // which encodes messages when its client asks it to: sealed here, a message would reach
+        // it as "Encoded failure" with nothing to carry the text.
+        options.encode_failure_messages = Some(false);
+        let dispatcher = Dispatcher::new(self.set, options)?;
         Ok(Activities {
             executor: Arc::new(Bridge { dispatcher }),
             definitions,

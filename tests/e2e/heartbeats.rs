@@ -24,7 +24,7 @@ use temporalio_sdk::WorkerOptions;
 
 /// Passes payloads through, taking 20 ms for each encoding, and counts the encodings.
 #[derive(Clone, Default)]
-struct SlowCodec {
+pub(crate) struct SlowCodec {
     encodings: Arc<AtomicUsize>,
 }
 

@@ -350,6 +350,9 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
         resume
     ])
     .state(Greeter { punctuation: "!" })
+    // A codec on our side too: failures still reach the workflow whole, their messages
+    // included, since the official worker's converter owns their encoding.
+    .codec(crate::heartbeats::SlowCodec::default())
     .build()
     .expect("the set is valid");
     let options = WorkerOptions::new(queue.as_str())

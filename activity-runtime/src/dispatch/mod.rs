@@ -103,7 +103,8 @@ macro_rules! dispatch_builder_methods {
         /// "Encoded failure", and moved into an attribute payload that the codec encodes, as
         /// Python's and Go's `encode_common_attributes` do, so that a codec that encrypts
         /// covers what a failure says too. Callers with the same codec read the message as
-        /// usual. Default: on when a [`codec`](Self::codec) is set.
+        /// usual. Default: on when a [`codec`](Self::codec) is set. On the official SDK's
+        /// worker its own failure converter decides, and this has no effect.
         pub fn encode_failure_messages(mut self, encode: bool) -> Self {
             self.options.encode_failure_messages = Some(encode);
             self

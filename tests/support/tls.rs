@@ -190,11 +190,6 @@ impl TlsProxy {
         format!("localhost:{}", self.port)
     }
 
-    /// The port the proxy listens on (loopback).
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
     /// From now on, accepts these keys and no other, as a server does while a key rotates.
     pub fn accept_api_keys(&self, keys: &[&str]) {
         self.keys().accepted = Some(keys.iter().map(|key| key.to_string()).collect());

@@ -234,21 +234,15 @@ impl std::fmt::Debug for ConnectionConfig {
 /// key. The position and the reason stay.
 fn without_quoted_lines(message: &str) -> String {
     let is_quote = |line: &str| {
-        let line = line.trim_start();
         let gutter = line.trim_start_matches(|c: char| c.is_ascii_digit());
         gutter.trim_start().starts_with('|')
     };
-    let kept: Vec<&str> = message
+    let (quoted, kept): (Vec<&str>, Vec<&str>) = message
         .lines()
-        .filter(|line| !is_quote(line) && !line.trim().is_empty())
         .map(str::trim)
-        .collect();
-    if kept.len()
-        == message
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .count()
-    {
+        .filter(|line| !line.is_empty())
+        .partition(|line| is_quote(line));
+    if quoted.is_empty() {
         return kept.join("; ");
     }
     format!(

@@ -252,24 +252,24 @@ impl Dispatcher {
             .catch_unwind()
             .map(|caught| caught.unwrap_or_else(|panic| Err(panicked(&*panic))))
             .instrument(span.clone());
-        let outcome = tokio::select! {
-            biased;
-            outcome = attempt => outcome,
-            () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
-        };
-        let outcome =
-            span.in_scope(|| self.settle(&activity_type, outcome, cancellation.details()));
-        match outcome {
-            Err(error) if self.shared.encode_failure_messages => {
-                // The codec runs under the same deadline as the attempt: a codec that hangs
-                // must not hold a shutdown. The abandonment's message quotes no user data.
-                tokio::select! {
-                    biased;
-                    sealed = self.shared.codec.seal_failure(error).instrument(span) => Err(sealed),
-                    () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
+        // Settled and sealed under the attempt's deadline: a codec that hangs while sealing a
+        // failure's messages must not hold a shutdown either.
+        let outcome = async {
+            let outcome = attempt.await;
+            let outcome =
+                span.in_scope(|| self.settle(&activity_type, outcome, cancellation.details()));
+            match outcome {
+                Err(error) if self.shared.encode_failure_messages => {
+                    Err(self.shared.codec.seal_failure(error).instrument(span).await)
                 }
+                outcome => outcome,
             }
-            outcome => outcome,
+        };
+        tokio::select! {
+            biased;
+            outcome = outcome => outcome,
+            // Its message quotes no user data, so it needs no sealing.
+            () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
         }
     }
 

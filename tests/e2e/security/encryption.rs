@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use activity_runtime::client::{ExecuteError, execute_activity, start_activity_by_name};
 use activity_runtime::payload::codec::EncryptionCodec;
-use activity_runtime::{ActivityError, ConnectionConfig, Worker, activity, activity_set};
+use activity_runtime::{ActivityError, Worker, activity, activity_set};
 use serde::Deserialize;
 
 use crate::support::calls::{application_failure, options, result_within};
@@ -208,6 +208,25 @@ async fn our_client_with_the_codec_calls_a_python_worker_with_the_samples_codec(
     );
 }
 
+/// Runs `keep_secret` with the secret on `queue`, from a client with `codec`.
+async fn keep_secret_with(codec: EncryptionCodec, queue: &str) -> Result<String, ExecuteError> {
+    let client = server::connection()
+        .client_with_codec(codec)
+        .await
+        .expect("a client");
+    within(
+        Duration::from_secs(30),
+        "the activity's outcome",
+        execute_activity(
+            &client,
+            keep_secret::ACTIVITY,
+            SECRET.to_string(),
+            options(queue, Duration::from_secs(10), None, 3),
+        ),
+    )
+    .await
+}
+
 /// The worker encrypts with the current key and still reads the previous one; a payload
 /// encrypted with a key it does not know fails once, not retried, naming the key id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,49 +235,21 @@ async fn keys_rotate_and_an_unknown_key_fails_once_naming_its_id() {
         .decrypting_with(PREVIOUS_KEY_ID, PREVIOUS_KEY)
         .expect("a 32-byte key");
     let Served { queue, worker, .. } = serve_encrypted("encrypted-rotation", rotated).await;
-    let connection: ConnectionConfig = server::connection();
 
     // A service not yet rotated writes with the previous key, and reads the current one.
     let behind = EncryptionCodec::new(PREVIOUS_KEY_ID, PREVIOUS_KEY)
         .and_then(|codec| codec.decrypting_with(KEY_ID, KEY))
         .expect("32-byte keys");
-    let client = connection
-        .client_with_codec(behind)
+    let kept = keep_secret_with(behind, &queue)
         .await
-        .expect("a client");
-    let kept = within(
-        Duration::from_secs(30),
-        "the activity's result",
-        execute_activity(
-            &client,
-            keep_secret::ACTIVITY,
-            SECRET.to_string(),
-            options(&queue, Duration::from_secs(10), None, 3),
-        ),
-    )
-    .await
-    .expect("a payload under the previous key decrypts");
+        .expect("a payload under the previous key decrypts");
     assert_eq!(kept, format!("kept: {SECRET}"));
 
     // A service that writes with a key retired from the worker, and reads the current one.
     let retired = EncryptionCodec::new("test-key-retired", &[7; 32])
         .and_then(|codec| codec.decrypting_with(KEY_ID, KEY))
         .expect("32-byte keys");
-    let client = connection
-        .client_with_codec(retired)
-        .await
-        .expect("a client");
-    let failed = within(
-        Duration::from_secs(30),
-        "the activity's failure",
-        execute_activity(
-            &client,
-            keep_secret::ACTIVITY,
-            SECRET.to_string(),
-            options(&queue, Duration::from_secs(10), None, 3),
-        ),
-    )
-    .await;
+    let failed = keep_secret_with(retired, &queue).await;
     let Err(ExecuteError::Result(error)) = failed else {
         panic!("expected the activity's failure, got {failed:?}");
     };

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use activity_runtime::client::execute_activity;
 use activity_runtime::connection::{ClientTlsOptions, TlsOptions};
+use activity_runtime::worker::WorkerError;
 use activity_runtime::{ConnectionConfig, Worker, activity_set};
 
 use crate::support::calls::{self, options};
@@ -324,19 +325,25 @@ async fn greeting_on(queue: &str) -> String {
     .expect("the activity completes")
 }
 
+/// A worker of the seed's activity on `queue` through `connection`: started, or why not, within
+/// the start limit.
+async fn seed_worker(queue: &str, connection: ConnectionConfig) -> Result<Worker, WorkerError> {
+    within(
+        START_LIMIT,
+        "the worker's start or its failure",
+        Worker::builder(queue, activity_set![your_activity])
+            .connection(connection)
+            .build(),
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_case_configured_in_code_serves_or_fails_at_start_saying_why() {
     let fixture = fixture();
     for case in CASES {
         let queue = server::task_queue("tls-code");
-        let started = within(
-            START_LIMIT,
-            "the worker's start or its failure",
-            Worker::builder(&queue, activity_set![your_activity])
-                .connection(fixture.connection(case))
-                .build(),
-        )
-        .await;
+        let started = seed_worker(&queue, fixture.connection(case)).await;
         match (started, case.fails_with) {
             (Ok(worker), None) => {
                 let running = RunningWorker::run(worker);
@@ -426,15 +433,9 @@ async fn a_python_client_through_the_same_tls_proxy_gets_the_result() {
     let case = &CASES[0];
     assert!(matches!(case.front, Front::Tls) && case.fails_with.is_none());
     let queue = server::task_queue("tls-python");
-    let worker = within(
-        START_LIMIT,
-        "the worker's start",
-        Worker::builder(&queue, activity_set![your_activity])
-            .connection(fixture.connection(case))
-            .build(),
-    )
-    .await
-    .expect("the worker serves through the proxy");
+    let worker = seed_worker(&queue, fixture.connection(case))
+        .await
+        .expect("the worker serves through the proxy");
     let running = RunningWorker::run(worker);
     let answer: PythonResult = python::run_at(
         &fixture.tls.address(),
@@ -463,20 +464,13 @@ async fn a_running_worker_takes_a_rotated_api_key_without_a_restart() {
         .server_root_ca_cert(fixture.trusted.cert_pem().into_bytes())
         .build();
     let queue = server::task_queue("tls-rotation");
-    let worker = within(
-        START_LIMIT,
-        "the worker's start",
-        Worker::builder(&queue, activity_set![your_activity])
-            .connection(
-                ConnectionConfig::new(&proxy.address())
-                    .expect("the proxy's address")
-                    .tls(tls)
-                    .api_key("first"),
-            )
-            .build(),
-    )
-    .await
-    .expect("the worker serves with the first key");
+    let connection = ConnectionConfig::new(&proxy.address())
+        .expect("the proxy's address")
+        .tls(tls)
+        .api_key("first");
+    let worker = seed_worker(&queue, connection)
+        .await
+        .expect("the worker serves with the first key");
     let api_key = worker.api_key_handle();
     let running = RunningWorker::run(worker);
     assert_eq!(greeting_on(&queue).await, "Hello, TLS!");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, in order; a module may use its own layer and those before it.
 const LAYERS: &[&[&str]] = &[
-    &["payload"],
+    &["payload", "metrics"],
     &["error"],
     &["context"],
     &["activity"],

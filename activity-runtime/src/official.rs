@@ -114,6 +114,41 @@ impl std::fmt::Debug for ShutdownHandle {
 impl ActivitiesBuilder {
     crate::dispatch::dispatch_builder_methods!();
 
+    /// Where the activities' [`metric_meter`](crate::ActivityContext::metric_meter) records:
+    /// the meter given to the official runtime's telemetry options, so that the activities'
+    /// metrics go to its exporter beside Core's. Default: nowhere, as the official runtime
+    /// does not hand its meter out.
+    ///
+    /// ```no_run
+    /// # fn serve(set: activity_runtime::ActivitySet) -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::sync::Arc;
+    /// use activity_runtime::official::Activities;
+    /// use temporalio_common::telemetry::metrics::CoreMeter;
+    /// use temporalio_common::telemetry::{
+    ///     PrometheusExporterOptions, TelemetryOptions, start_prometheus_metric_exporter,
+    /// };
+    /// use temporalio_sdk::{Runtime, RuntimeOptions};
+    ///
+    /// let address = "127.0.0.1:9464".parse()?;
+    /// let exporter = start_prometheus_metric_exporter(
+    ///     PrometheusExporterOptions::builder().socket_addr(address).build(),
+    /// )?;
+    /// let meter: Arc<dyn CoreMeter> = exporter.meter;
+    /// let telemetry = TelemetryOptions::builder().metrics(Arc::clone(&meter)).build();
+    /// let runtime = Runtime::from_current_tokio(
+    ///     RuntimeOptions::builder().telemetry_options(telemetry).build()?,
+    /// )?;
+    /// let activities = Activities::builder(set).metric_meter(meter).build()?;
+    /// # let _ = (runtime, activities); Ok(()) }
+    /// ```
+    pub fn metric_meter(
+        mut self,
+        meter: std::sync::Arc<dyn temporalio_common::telemetry::metrics::CoreMeter>,
+    ) -> Self {
+        self.options.meter = crate::metrics::meter_over(meter);
+        self
+    }
+
     /// Checks the set and starts the blocking pool.
     ///
     /// # Errors

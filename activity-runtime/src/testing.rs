@@ -11,6 +11,8 @@ use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatS
 use crate::dispatch::codec::Codec;
 use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
+pub use crate::metrics::RecordedMetrics;
+use crate::metrics::recording_meter;
 use crate::payload::{ArgumentList, FromPayload, IntoArguments, Payload, PayloadError, ToPayload};
 
 /// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
@@ -44,6 +46,7 @@ pub struct ActivityEnvironment {
     on_heartbeat: Option<HeartbeatSink>,
     running: Mutex<HashMap<u64, Cancellation>>,
     next_run: AtomicU64,
+    metrics: RecordedMetrics,
 }
 
 /// Configures an [`ActivityEnvironment`].
@@ -245,6 +248,12 @@ impl ActivityEnvironment {
         Ok(decoded)
     }
 
+    /// What the activities recorded on their
+    /// [`metric_meter`](crate::ActivityContext::metric_meter) so far.
+    pub fn metrics(&self) -> &RecordedMetrics {
+        &self.metrics
+    }
+
     /// The info that each run starts from; its activity type is set per run.
     pub fn info(&self) -> &ActivityInfo {
         &self.info
@@ -306,10 +315,13 @@ impl ActivityEnvironmentBuilder {
     /// # Errors
     /// When the set cannot run: two activities with one name, two dynamic activities, or an
     /// activity that takes state that was not given.
-    pub fn build(self) -> Result<ActivityEnvironment, BuildError> {
+    pub fn build(mut self) -> Result<ActivityEnvironment, BuildError> {
+        let metrics = RecordedMetrics::default();
+        self.options.meter = recording_meter(&metrics);
         Ok(ActivityEnvironment {
             codec: self.options.codec.clone(),
             dispatcher: Dispatcher::new(self.set, self.options)?,
+            metrics,
             info: self.info,
             last_heartbeat_details: self.last_heartbeat_details,
             heartbeats: Arc::default(),

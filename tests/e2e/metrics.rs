@@ -1,24 +1,36 @@
 //! Core's metrics through the worker's Prometheus endpoint, scraped over HTTP as Prometheus
-//! does: executions and failures of our activities, labelled with the activity type, the task
-//! queue and the namespace.
+//! does: executions and failures of our activities, and the metrics the activities record on
+//! their own meter, labelled with the activity type, the task queue and the namespace.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use activity_runtime::{ActivityError, Worker, activity, activity_set};
+use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::calls::{self, options, result_within, start};
 use crate::support::deadline::within;
 use crate::support::server::{self, RunningWorker};
 
-/// Fails, not retried, for 0.
+/// Fails, not retried, for 0; counts what it was given on its own meter.
 #[activity]
-async fn measured(n: u32) -> Result<u32, ActivityError> {
+async fn measured(ctx: ActivityContext, n: u32) -> Result<u32, ActivityError> {
+    let meter = ctx.metric_meter();
+    meter.counter("measured_units").add(u64::from(n));
+    meter.gauge("measured_last").set(u64::from(n));
     if n == 0 {
         return Err(ActivityError::new("zero").non_retryable());
     }
     Ok(n)
+}
+
+/// A blocking activity's meter, with a label of its own.
+#[activity]
+fn weighed(ctx: ActivityContext, grams: u64) {
+    ctx.metric_meter()
+        .with_labels([("unit", "g")])
+        .histogram("weighed_grams")
+        .record(grams);
 }
 
 /// The endpoint's text, as Prometheus reads it.
@@ -47,12 +59,12 @@ fn sample(text: &str, metric: &str, labels: &[String]) -> Option<f64> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_prometheus_endpoint_serves_cores_activity_metrics_by_activity_type_and_queue() {
+async fn the_prometheus_endpoint_serves_cores_activity_metrics_and_the_activities_own() {
     let queue = server::task_queue("metrics");
     let worker = within(
         Duration::from_secs(60),
         "the worker's start",
-        Worker::builder(&queue, activity_set![measured])
+        Worker::builder(&queue, activity_set![measured, weighed])
             .connection(server::connection())
             .prometheus(SocketAddr::from(([127, 0, 0, 1], 0)))
             .build(),
@@ -74,6 +86,18 @@ async fn the_prometheus_endpoint_serves_cores_activity_metrics_by_activity_type_
         let result = result_within(&activity, Duration::from_secs(30)).await;
         assert_eq!(result.is_ok(), n != 0, "{n}");
     }
+    for grams in [250u64, 750] {
+        let activity = start::<()>(
+            &client,
+            "weighed",
+            (grams,),
+            options(&queue, Duration::from_secs(10), None, 1),
+        )
+        .await;
+        result_within(&activity, Duration::from_secs(30))
+            .await
+            .expect("weighed");
+    }
     let labels = [
         "activity_type=\"measured\"".to_string(),
         format!("task_queue=\"{queue}\""),
@@ -94,6 +118,17 @@ async fn the_prometheus_endpoint_serves_cores_activity_metrics_by_activity_type_
         Some(4.0),
         "{text}"
     );
+    // The activities' own metrics, through the same endpoint, without Core's prefix.
+    assert_eq!(sample(&text, "measured_units", &labels), Some(6.0), "{text}");
+    assert_eq!(sample(&text, "measured_last", &labels), Some(3.0), "{text}");
+    let weighed = [
+        "activity_type=\"weighed\"".to_string(),
+        labels[1].clone(),
+        labels[2].clone(),
+        "unit=\"g\"".to_string(),
+    ];
+    assert_eq!(sample(&text, "weighed_grams_count", &weighed), Some(2.0), "{text}");
+    assert_eq!(sample(&text, "weighed_grams_sum", &weighed), Some(1000.0), "{text}");
     assert!(
         sample(
             &text,

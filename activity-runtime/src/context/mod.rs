@@ -17,7 +17,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use temporalio_common::telemetry::metrics::TemporalMeter;
+
 use crate::error::{ActivityError, RuntimeFailure};
+use crate::metrics::MetricMeter;
 use crate::payload::{self, Payload, PayloadError};
 
 pub(crate) use cancellation::Cancellation;
@@ -67,6 +70,9 @@ struct Inner {
     heartbeat_error: OnceLock<ActivityError>,
     state: Arc<StateMap>,
     result: Option<ResultSlot>,
+    meter: TemporalMeter,
+    /// Made on first use: most activities record no metrics of their own.
+    metric_meter: OnceLock<MetricMeter>,
 }
 
 tokio::task_local! {
@@ -255,6 +261,41 @@ impl ActivityContext {
         })
     }
 
+    /// A meter for this activity's own metrics, labelled with its `activity_type`,
+    /// `task_queue` and `namespace` (Python's `activity.metric_meter()`). On a worker its
+    /// metrics go wherever Core's go, for example to
+    /// [`WorkerBuilder::prometheus`](crate::worker::WorkerBuilder::prometheus), and nowhere when
+    /// the worker exports no metrics; in a test environment,
+    /// [`ActivityEnvironment::metrics`](crate::testing::ActivityEnvironment::metrics) reads them.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, activity};
+    ///
+    /// #[activity]
+    /// fn import(ctx: ActivityContext, rows: Vec<String>) -> usize {
+    ///     let rejected = ctx.metric_meter().counter("rows_rejected");
+    ///     for row in &rows {
+    ///         if row.is_empty() {
+    ///             rejected.add(1);
+    ///         }
+    ///     }
+    ///     rows.len()
+    /// }
+    /// ```
+    pub fn metric_meter(&self) -> &MetricMeter {
+        self.inner.metric_meter.get_or_init(|| {
+            let info = &self.inner.info;
+            MetricMeter::new(
+                self.inner.meter.clone(),
+                [
+                    ("activity_type", info.activity_type.as_str()),
+                    ("task_queue", info.task_queue.as_str()),
+                    ("namespace", info.namespace.as_str()),
+                ],
+            )
+        })
+    }
+
     /// Runs `future` with this context as the task's ambient context.
     pub(crate) async fn scope<F: Future>(self, future: F) -> F::Output {
         CURRENT_TASK.scope(self, future).await
@@ -320,6 +361,7 @@ pub(crate) struct ContextParts {
     pub(crate) heartbeats: Option<HeartbeatSink>,
     pub(crate) state: Arc<StateMap>,
     pub(crate) result: Option<ResultSlot>,
+    pub(crate) meter: TemporalMeter,
 }
 
 impl ContextParts {
@@ -332,6 +374,7 @@ impl ContextParts {
             heartbeats: None,
             state: Arc::default(),
             result: None,
+            meter: TemporalMeter::no_op(),
         }
     }
 
@@ -346,6 +389,8 @@ impl ContextParts {
                 heartbeat_error: OnceLock::new(),
                 state: self.state,
                 result: self.result,
+                meter: self.meter,
+                metric_meter: OnceLock::new(),
             }),
         }
     }

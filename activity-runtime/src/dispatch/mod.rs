@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
+use temporalio_common::telemetry::metrics::TemporalMeter;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -49,6 +50,8 @@ pub(crate) struct DispatchOptions {
     pub(crate) state: StateMap,
     pub(crate) graceful_shutdown_period: Duration,
     pub(crate) shutdown_abandon_period: Duration,
+    /// Where activities' own metrics go: the worker's exporter, or a test's recording.
+    pub(crate) meter: TemporalMeter,
 }
 
 impl Default for DispatchOptions {
@@ -66,6 +69,7 @@ impl Default for DispatchOptions {
             state: StateMap::default(),
             graceful_shutdown_period: Duration::from_secs(10),
             shutdown_abandon_period: Duration::from_secs(5),
+            meter: TemporalMeter::no_op(),
         }
     }
 }
@@ -185,6 +189,7 @@ struct Shared {
     worker_shutdown: CancellationToken,
     graceful_shutdown_period: Duration,
     shutdown_abandon_period: Duration,
+    meter: TemporalMeter,
 }
 
 impl Dispatcher {
@@ -205,6 +210,7 @@ impl Dispatcher {
                 worker_shutdown: CancellationToken::new(),
                 graceful_shutdown_period: options.graceful_shutdown_period,
                 shutdown_abandon_period: options.shutdown_abandon_period,
+                meter: options.meter,
             }),
         })
     }
@@ -305,6 +311,7 @@ impl Dispatcher {
                 .map(|heartbeats| Arc::clone(&heartbeats.sink)),
             state: Arc::clone(shared.registry.state()),
             result: task.result,
+            meter: shared.meter.clone(),
         }
         .build();
         let call = async {

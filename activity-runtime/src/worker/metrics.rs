@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use temporalio_common::telemetry::metrics::CoreMeter;
+use temporalio_common::telemetry::metrics::{CoreMeter, TemporalMeter};
 use temporalio_common::telemetry::{
     PrometheusExporterOptions, TelemetryOptions, start_prometheus_metric_exporter,
 };
@@ -23,12 +23,23 @@ impl Drop for MetricsEndpoint {
     }
 }
 
-/// Core's telemetry options: a Prometheus endpoint at `prometheus`, or no metrics.
-pub(super) fn telemetry(
-    prometheus: Option<SocketAddr>,
-) -> Result<(TelemetryOptions, Option<MetricsEndpoint>), BoxError> {
+/// Where the worker's metrics go: the options for Core's own, the meter for the activities'
+/// own (the same exporter, without Core's `temporal_` prefix, as the other SDKs do), and the
+/// endpoint to keep running.
+pub(super) struct Telemetry {
+    pub(super) core: TelemetryOptions,
+    pub(super) activities: TemporalMeter,
+    pub(super) endpoint: Option<MetricsEndpoint>,
+}
+
+/// A Prometheus endpoint at `prometheus`, or no metrics.
+pub(super) fn telemetry(prometheus: Option<SocketAddr>) -> Result<Telemetry, BoxError> {
     let Some(address) = prometheus else {
-        return Ok((TelemetryOptions::default(), None));
+        return Ok(Telemetry {
+            core: TelemetryOptions::default(),
+            activities: TemporalMeter::no_op(),
+            endpoint: None,
+        });
     };
     let started = start_prometheus_metric_exporter(
         PrometheusExporterOptions::builder()
@@ -43,8 +54,11 @@ pub(super) fn telemetry(
         server: started.abort_handle,
     };
     let meter: Arc<dyn CoreMeter> = started.meter;
-    Ok((
-        TelemetryOptions::builder().metrics(meter).build(),
-        Some(endpoint),
-    ))
+    Ok(Telemetry {
+        core: TelemetryOptions::builder()
+            .metrics(Arc::clone(&meter))
+            .build(),
+        activities: crate::metrics::meter_over(meter),
+        endpoint: Some(endpoint),
+    })
 }

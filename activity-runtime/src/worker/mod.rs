@@ -452,9 +452,16 @@ impl WorkerBuilder {
     /// # Errors
     /// When the set cannot run (named duplicates, missing state), the connection settings are
     /// malformed, the server cannot be reached, or Core refuses the configuration.
-    pub async fn build(self) -> Result<Worker, WorkerError> {
+    pub async fn build(mut self) -> Result<Worker, WorkerError> {
         let max_outstanding = self.options.max_concurrent_activities;
         let graceful_shutdown_period = self.options.graceful_shutdown_period;
+        let start_error = |task_queue: &str, source: BoxError| WorkerError::Start {
+            task_queue: task_queue.to_owned(),
+            source,
+        };
+        let telemetry = metrics::telemetry(self.prometheus)
+            .map_err(|error| start_error(&self.task_queue, error))?;
+        self.options.meter = telemetry.activities;
         let dispatcher = Dispatcher::new(self.set, self.options)?;
         let connection = match self.connection {
             Some(connection) => connection,
@@ -468,13 +475,9 @@ impl WorkerBuilder {
             )
         });
         let client = connection.connect(&identity).await?;
-        let start_error = |source: BoxError| WorkerError::Start {
-            task_queue: self.task_queue.clone(),
-            source,
-        };
-        let (telemetry, metrics) = metrics::telemetry(self.prometheus).map_err(start_error)?;
+        let start_error = |source: BoxError| start_error(&self.task_queue, source);
         let runtime_options = RuntimeOptions::builder()
-            .telemetry_options(telemetry)
+            .telemetry_options(telemetry.core)
             .build()
             .map_err(|error| start_error(error.into()))?;
         let runtime = CoreRuntime::new_assume_tokio(runtime_options)
@@ -501,7 +504,7 @@ impl WorkerBuilder {
             .map_err(|error| start_error(error.into()))?;
         Ok(Worker {
             core: Arc::new(core),
-            metrics,
+            metrics: telemetry.endpoint,
             connection: client,
             _runtime: runtime,
             dispatcher,

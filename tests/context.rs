@@ -219,9 +219,19 @@ fn logs_inside_blocking() {
 #[tokio::test]
 async fn logs_inside_an_activity_carry_its_span_fields() {
     logs::capture();
-    let mut info = ActivityInfo::new("ignored");
-    info.activity_id = "span-test-id".into();
-    info.attempt = 2;
+    let info = ActivityInfo::builder("ignored")
+        .activity_id("span-test-id")
+        .attempt(2)
+        .task_queue("span-queue")
+        .namespace("span-namespace")
+        .workflow(
+            WorkflowInfo::builder()
+                .workflow_id("span-workflow")
+                .run_id("span-run")
+                .workflow_type("SpanWorkflow")
+                .build(),
+        )
+        .build();
     let env = ActivityEnvironment::builder(activity_set![logs_inside_async, logs_inside_blocking])
         .info(info)
         .build()
@@ -239,7 +249,16 @@ async fn logs_inside_an_activity_carry_its_span_fields() {
             line.contains(&format!("activity_type={activity_type}")),
             "{line}"
         );
-        assert!(line.contains("activity_id=span-test-id"), "{line}");
-        assert!(line.contains("attempt=2"), "{line}");
+        for field in [
+            "activity_id=span-test-id",
+            "attempt=2",
+            "workflow_id=\"span-workflow\"",
+            "workflow_run_id=\"span-run\"",
+            "workflow_type=\"SpanWorkflow\"",
+            "task_queue=span-queue",
+            "namespace=span-namespace",
+        ] {
+            assert!(line.contains(field), "{field} in {line}");
+        }
     }
 }

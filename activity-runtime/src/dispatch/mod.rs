@@ -242,13 +242,19 @@ impl Dispatcher {
     /// panics, and it ends by the shutdown's deadline.
     pub(crate) async fn run(&self, task: Task) -> Outcome {
         let info = &task.info;
+        let workflow = info.workflow.as_ref();
+        // The fields and names of Python's activity logger, so that one query finds an
+        // activity's lines whichever SDK ran which attempt.
         let span = tracing::info_span!(
             "activity",
             activity_type = %info.activity_type,
             activity_id = %info.activity_id,
             attempt = info.attempt,
-            workflow_id = info.workflow.as_ref().map(|workflow| workflow.workflow_id.as_str()),
+            workflow_id = workflow.map(|workflow| workflow.workflow_id.as_str()),
+            workflow_run_id = workflow.map(|workflow| workflow.run_id.as_str()),
+            workflow_type = workflow.map(|workflow| workflow.workflow_type.as_str()),
             task_queue = %info.task_queue,
+            namespace = %info.namespace,
         );
         let activity_type = info.activity_type.clone();
         let cancellation = task.cancellation.clone();

@@ -9,9 +9,9 @@
 //! With `TEMPORAL_ADDRESS` set, or with `--serve`, it serves the server that Temporal's
 //! environment names instead (the `TEMPORAL_*` variables over the `temporal.toml` profile, TLS,
 //! mTLS and the API key included), on the task queue
-//! named by `TEMPORAL_TASK_QUEUE` (default `hello-activities`), until Ctrl-C. It says
-//! "Serving" once the worker has connected and registered, and otherwise exits with the reason
-//! and its fix:
+//! named by `TEMPORAL_TASK_QUEUE` (default `hello-activities`), until Ctrl-C, with its metrics
+//! for Prometheus at `TEMPORAL_PROMETHEUS_ADDRESS` if that is set. It says "Serving" once the
+//! worker has connected and registered, and otherwise exits with the reason and its fix:
 //!
 //! ```sh
 //! temporal activity execute --type your_activity --task-queue hello-activities \
@@ -100,6 +100,10 @@ async fn serve(task_queue: String) -> anyhow::Result<()> {
     println!(
         "Serving `your_activity` on task queue `{task_queue}` at {target} (namespace `{namespace}`); Ctrl-C stops."
     );
+    // On when `TEMPORAL_PROMETHEUS_ADDRESS` names an address.
+    if let Some(address) = worker.metrics_address() {
+        println!("Metrics for Prometheus at http://{address}/metrics");
+    }
     worker.run_until_signal().await?;
     Ok(())
 }

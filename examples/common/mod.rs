@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client, RetryPolicy};
@@ -13,6 +14,8 @@ use tokio::task::JoinHandle;
 pub struct Local {
     pub client: Client,
     pub task_queue: String,
+    /// Where the worker serves its metrics, when it was built with an endpoint.
+    pub metrics_address: Option<SocketAddr>,
     server: DevServer,
     worker: ShutdownHandle,
     serving: JoinHandle<Result<(), WorkerError>>,
@@ -27,11 +30,13 @@ impl Local {
         let server = DevServer::start().await?;
         let worker = worker.connection(server.connection()).build().await?;
         let shutdown = worker.shutdown_handle();
+        let metrics_address = worker.metrics_address();
         let serving = tokio::spawn(worker.run());
         let client = server.connection().client().await?;
         Ok(Self {
             client,
             task_queue: task_queue.to_string(),
+            metrics_address,
             server,
             worker: shutdown,
             serving,

@@ -62,28 +62,51 @@ fn cancellation_reaches_the_activity_and_the_caller() {
 }
 
 #[test]
+fn prometheus_serves_cores_metrics_and_the_activitys_own() {
+    let output = run("prometheus");
+    for line in [
+        "images_resized{activity_type=\"resize_image\"} 2\n",
+        "images_rejected{activity_type=\"resize_image\"} 1\n",
+        "image_input_bytes_count{activity_type=\"resize_image\"} 3\n",
+        "temporal_activity_execution_latency_count{activity_type=\"resize_image\"} 3\n",
+        "temporal_activity_execution_failed{activity_type=\"resize_image\"} 1\n",
+    ] {
+        assert!(output.contains(line), "{line} in {output}");
+    }
+}
+
+#[test]
 fn shared_state_is_one_value_for_functions_and_methods() {
     let output = run("shared_state");
     assert!(output.ends_with("Stock\ncoffee: 5\ntea: 5\n"), "{output}");
 }
 
 /// With `TEMPORAL_ADDRESS` set, hello serves that server on `TEMPORAL_TASK_QUEUE` until a
-/// signal, and SIGTERM shuts it down cleanly.
+/// signal, and SIGTERM shuts it down cleanly; `TEMPORAL_PROMETHEUS_ADDRESS` turns its metrics
+/// on without a line of code.
 #[test]
 fn hello_serves_temporal_address_until_sigterm() {
     let queue = crate::support::server::task_queue("hello-serve");
     let mut hello = process::command(example("hello"))
         .env("TEMPORAL_ADDRESS", crate::support::server::address())
         .env("TEMPORAL_TASK_QUEUE", &queue)
+        .env("TEMPORAL_PROMETHEUS_ADDRESS", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .spawn()
         .expect("hello starts");
     let stdout = BufReader::new(hello.stdout.take().expect("piped stdout"));
-    let (banner, _stdout) = process::line_within(stdout, LIMIT, "hello's banner");
+    let (banner, stdout) = process::line_within(stdout, LIMIT, "hello's banner");
     assert!(
         banner.starts_with(&format!("Serving `your_activity` on task queue `{queue}`")),
         "{banner}"
     );
+    let (metrics, _stdout) = process::line_within(stdout, LIMIT, "hello's metrics address");
+    let endpoint = metrics
+        .trim()
+        .strip_prefix("Metrics for Prometheus at http://")
+        .and_then(|rest| rest.strip_suffix("/metrics"))
+        .and_then(|address| address.parse().ok())
+        .unwrap_or_else(|| panic!("an address in {metrics:?}"));
 
     let mut execute = process::command(crate::support::server::cli());
     execute
@@ -103,8 +126,40 @@ fn hello_serves_temporal_address_until_sigterm() {
     let output = process::output_within(execute, LIMIT, "temporal activity execute");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains(r#""Hello, SIGTERM!""#), "{stdout}");
+    let text = tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(crate::metrics::scrape(endpoint));
+    let labels = [
+        "activity_type=\"your_activity\"".to_string(),
+        format!("task_queue=\"{queue}\""),
+    ];
+    assert_eq!(
+        crate::metrics::sample(&text, "temporal_activity_execution_latency_count", &labels),
+        Some(1.0),
+        "{text}"
+    );
 
     unsafe { libc::kill(hello.id() as libc::pid_t, libc::SIGTERM) };
     let status = process::wait_within(&mut hello, Duration::from_secs(30), "hello");
     assert!(status.success(), "hello exits cleanly on SIGTERM: {status}");
+}
+
+/// A `TEMPORAL_PROMETHEUS_ADDRESS` that is not an address stops the start, naming it.
+#[test]
+fn hello_refuses_a_prometheus_address_that_is_not_one() {
+    let mut command = process::command(example("hello"));
+    command
+        .env("TEMPORAL_ADDRESS", crate::support::server::address())
+        .env("TEMPORAL_PROMETHEUS_ADDRESS", "metrics.internal");
+    let output = process::output_within(command, LIMIT, "hello");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(!output.status.success(), "{stdout}");
+    assert!(!stdout.contains("Serving"), "{stdout}");
+    assert!(
+        stderr.contains("TEMPORAL_PROMETHEUS_ADDRESS is `metrics.internal`, which is not a socket address"),
+        "{stderr}"
+    );
 }

@@ -34,7 +34,7 @@ fn weighed(ctx: ActivityContext, grams: u64) {
 }
 
 /// The endpoint's text, as Prometheus reads it.
-async fn scrape(address: SocketAddr) -> String {
+pub(crate) async fn scrape(address: SocketAddr) -> String {
     let mut stream = tokio::net::TcpStream::connect(address)
         .await
         .expect("the endpoint accepts");
@@ -51,7 +51,7 @@ async fn scrape(address: SocketAddr) -> String {
 }
 
 /// The value of the sample of `metric` whose labels include every one of `labels`.
-fn sample(text: &str, metric: &str, labels: &[String]) -> Option<f64> {
+pub(crate) fn sample(text: &str, metric: &str, labels: &[String]) -> Option<f64> {
     text.lines()
         .filter(|line| line.starts_with(&format!("{metric}{{")))
         .find(|line| labels.iter().all(|label| line.contains(label.as_str())))

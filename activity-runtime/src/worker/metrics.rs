@@ -32,6 +32,33 @@ pub(super) struct Telemetry {
     pub(super) endpoint: Option<MetricsEndpoint>,
 }
 
+/// The variable that turns the Prometheus endpoint on when the code does not.
+pub(super) const PROMETHEUS_ADDRESS: &str = "TEMPORAL_PROMETHEUS_ADDRESS";
+
+/// The endpoint's address: as the code set it, else as [`PROMETHEUS_ADDRESS`] says; an empty
+/// variable counts as unset.
+pub(super) fn prometheus_address(
+    configured: Option<SocketAddr>,
+) -> Result<Option<SocketAddr>, BoxError> {
+    if configured.is_some() {
+        return Ok(configured);
+    }
+    let Some(value) = std::env::var_os(PROMETHEUS_ADDRESS) else {
+        return Ok(None);
+    };
+    let value = value.to_string_lossy();
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    value.trim().parse().map(Some).map_err(|_| {
+        format!(
+            "{PROMETHEUS_ADDRESS} is `{value}`, which is not a socket address; expected an IP \
+             and a port, such as `0.0.0.0:9464` (or `127.0.0.1:0` for any free port)"
+        )
+        .into()
+    })
+}
+
 /// A Prometheus endpoint at `prometheus`, or no metrics.
 pub(super) fn telemetry(prometheus: Option<SocketAddr>) -> Result<Telemetry, BoxError> {
     let Some(address) = prometheus else {

@@ -440,8 +440,14 @@ impl WorkerBuilder {
     }
 
     /// Serves Core's metrics (slots, poll and schedule-to-start latencies, executions and
-    /// failures by activity type) at `address` for Prometheus to scrape, at `/metrics`. Port
-    /// 0 picks a free port, which [`Worker::metrics_address`] reports. Default: none.
+    /// failures by activity type) and the activities' own
+    /// ([`ActivityContext::metric_meter`](crate::ActivityContext::metric_meter)) at `address`
+    /// for Prometheus to scrape, at `/metrics`. Port 0 picks a free port, which
+    /// [`Worker::metrics_address`] reports.
+    ///
+    /// Default: the address in `TEMPORAL_PROMETHEUS_ADDRESS` (for example `0.0.0.0:9464`), so
+    /// that a deployment turns metrics on without a code change; none when it is unset or
+    /// empty. A value that is not an address fails [`build`](Self::build), naming it.
     pub fn prometheus(mut self, address: SocketAddr) -> Self {
         self.prometheus = Some(address);
         self
@@ -459,7 +465,8 @@ impl WorkerBuilder {
             task_queue: task_queue.to_owned(),
             source,
         };
-        let telemetry = metrics::telemetry(self.prometheus)
+        let telemetry = metrics::prometheus_address(self.prometheus)
+            .and_then(metrics::telemetry)
             .map_err(|error| start_error(&self.task_queue, error))?;
         self.options.meter = telemetry.activities;
         let dispatcher = Dispatcher::new(self.set, self.options)?;

@@ -59,9 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let address = local.metrics_address.expect("the endpoint was asked for");
     for (n, bytes) in [2_000_000u64, 0, 350_000].into_iter().enumerate() {
         let options = local.options(&format!("resize-{n}"), None);
-        let outcome =
-            execute_activity(&local.client, resize_image::ACTIVITY, bytes, options).await;
-        println!("resize {bytes} bytes: {}", if outcome.is_ok() { "ok" } else { "failed" });
+        let outcome = execute_activity(&local.client, resize_image::ACTIVITY, bytes, options).await;
+        println!(
+            "resize {bytes} bytes: {}",
+            if outcome.is_ok() { "ok" } else { "failed" }
+        );
     }
     let text = tokio::task::spawn_blocking(move || scrape(address)).await??;
     println!("metrics at http://{address}/metrics:");

@@ -75,7 +75,9 @@ async fn an_async_activity_records_counters_histograms_and_gauges_labelled_with_
 #[tokio::test]
 async fn a_failed_attempt_keeps_what_it_recorded() {
     let env = environment();
-    env.run::<ship>((0, 0.0)).await.expect_err("nothing to ship");
+    env.run::<ship>((0, 0.0))
+        .await
+        .expect_err("nothing to ship");
     assert_eq!(env.metrics().histogram("parcel_kilograms", &[]), [0.0]);
 }
 

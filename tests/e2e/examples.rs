@@ -159,7 +159,9 @@ fn hello_refuses_a_prometheus_address_that_is_not_one() {
     assert!(!output.status.success(), "{stdout}");
     assert!(!stdout.contains("Serving"), "{stdout}");
     assert!(
-        stderr.contains("TEMPORAL_PROMETHEUS_ADDRESS is `metrics.internal`, which is not a socket address"),
+        stderr.contains(
+            "TEMPORAL_PROMETHEUS_ADDRESS is `metrics.internal`, which is not a socket address"
+        ),
         "{stderr}"
     );
 }

@@ -119,7 +119,11 @@ async fn the_prometheus_endpoint_serves_cores_activity_metrics_and_the_activitie
         "{text}"
     );
     // The activities' own metrics, through the same endpoint, without Core's prefix.
-    assert_eq!(sample(&text, "measured_units", &labels), Some(6.0), "{text}");
+    assert_eq!(
+        sample(&text, "measured_units", &labels),
+        Some(6.0),
+        "{text}"
+    );
     assert_eq!(sample(&text, "measured_last", &labels), Some(3.0), "{text}");
     let weighed = [
         "activity_type=\"weighed\"".to_string(),
@@ -127,8 +131,16 @@ async fn the_prometheus_endpoint_serves_cores_activity_metrics_and_the_activitie
         labels[2].clone(),
         "unit=\"g\"".to_string(),
     ];
-    assert_eq!(sample(&text, "weighed_grams_count", &weighed), Some(2.0), "{text}");
-    assert_eq!(sample(&text, "weighed_grams_sum", &weighed), Some(1000.0), "{text}");
+    assert_eq!(
+        sample(&text, "weighed_grams_count", &weighed),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "weighed_grams_sum", &weighed),
+        Some(1000.0),
+        "{text}"
+    );
     assert!(
         sample(
             &text,

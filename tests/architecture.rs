@@ -9,7 +9,7 @@ const LAYERS: &[&[&str]] = &[
     &["payload", "metrics"],
     &["error"],
     &["context"],
-    &["activity"],
+    &["activity", "interceptor"],
     &["dispatch", "connection"],
     &["worker", "official", "testing", "client", "dev_server"],
 ];

@@ -233,6 +233,7 @@ pub mod context;
 pub mod dev_server;
 mod dispatch;
 pub mod error;
+pub mod interceptor;
 pub mod metrics;
 #[cfg(feature = "temporalio-sdk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "temporalio-sdk")))]

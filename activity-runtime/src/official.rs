@@ -197,6 +197,7 @@ impl OfficialExecutor for Bridge {
             });
             let task = Task {
                 info: info_from(activity_type, context.info()),
+                headers: context.headers().clone(),
                 arguments: input.payloads,
                 last_heartbeat_details: context.heartbeat_details().raw().to_vec(),
                 heartbeats: Some(heartbeats_to(context)),

@@ -41,6 +41,7 @@ pub struct ActivityEnvironment {
     dispatcher: Dispatcher,
     codec: Codec,
     info: ActivityInfo,
+    headers: HashMap<String, Payload>,
     last_heartbeat_details: Vec<Payload>,
     heartbeats: Arc<Mutex<Vec<Vec<Payload>>>>,
     on_heartbeat: Option<HeartbeatSink>,
@@ -54,6 +55,7 @@ pub struct ActivityEnvironmentBuilder {
     set: ActivitySet,
     options: DispatchOptions,
     info: ActivityInfo,
+    headers: HashMap<String, Payload>,
     last_heartbeat_details: Vec<Payload>,
     on_heartbeat: Option<HeartbeatSink>,
 }
@@ -74,6 +76,7 @@ impl ActivityEnvironment {
             set,
             options: DispatchOptions::default(),
             info: default_info(),
+            headers: HashMap::new(),
             last_heartbeat_details: Vec::new(),
             on_heartbeat: None,
         }
@@ -127,15 +130,16 @@ impl ActivityEnvironment {
         let returned = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
         match returned.map(|value| value.downcast::<A::Output>()) {
             Some(Ok(value)) => Ok(*value),
-            // Only another activity's result can be missing or of another type: the set has
-            // no `A`, and its dynamic activity ran in its place.
+            // The set has no `A`, and its dynamic activity ran in its place; or an interceptor
+            // reported another result than the function's.
             _ => Err(ActivityError::new(format!(
-                "`run::<{}>` ran another activity: this environment's set has no `{}`, so its \
-                 dynamic activity took the task, and its result is not a `{}`; add `{}` to the \
-                 set, or call `run_payloads` to run the dynamic activity",
+                "`run::<{}>` has no `{}` to return: either this environment's set has no `{}`, \
+                 so its dynamic activity took the task (add `{}` to the set), or an interceptor \
+                 replaced the function's result; `run_payloads` returns the result as a worker \
+                 reports it",
                 std::any::type_name::<A>(),
-                A::NAME,
                 std::any::type_name::<A::Output>(),
+                A::NAME,
                 A::NAME,
             ))),
         }
@@ -178,6 +182,7 @@ impl ActivityEnvironment {
                 activity_type: activity_type.to_string(),
                 ..self.info.clone()
             },
+            headers: self.headers.clone(),
             arguments,
             last_heartbeat_details,
             heartbeats: Some(HeartbeatDelivery::Immediate(Arc::new(
@@ -291,6 +296,20 @@ impl ActivityEnvironmentBuilder {
         self
     }
 
+    /// A header that every run receives, as if its caller had sent it: what
+    /// `ActivityContext::headers` and interceptors see.
+    ///
+    /// # Errors
+    /// When the value cannot be encoded.
+    pub fn header<T: ToPayload + ?Sized>(
+        mut self,
+        name: impl Into<String>,
+        value: &T,
+    ) -> Result<Self, PayloadError> {
+        self.headers.insert(name.into(), value.to_payload()?);
+        Ok(self)
+    }
+
     /// The details that `ActivityContext::last_heartbeat_details` returns, as if a previous
     /// attempt had heartbeated them.
     ///
@@ -323,6 +342,7 @@ impl ActivityEnvironmentBuilder {
             dispatcher: Dispatcher::new(self.set, self.options)?,
             metrics,
             info: self.info,
+            headers: self.headers,
             last_heartbeat_details: self.last_heartbeat_details,
             heartbeats: Arc::default(),
             on_heartbeat: self.on_heartbeat,

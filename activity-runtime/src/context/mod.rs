@@ -10,6 +10,7 @@ mod info;
 pub(crate) mod state;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -62,6 +63,7 @@ pub struct ActivityContext {
 
 struct Inner {
     info: ActivityInfo,
+    headers: Arc<HashMap<String, Payload>>,
     cancellation: Cancellation,
     worker_shutdown: CancellationToken,
     last_heartbeat_details: Vec<Payload>,
@@ -134,6 +136,23 @@ impl ActivityContext {
     /// Who and where this activity is.
     pub fn info(&self) -> &ActivityInfo {
         &self.inner.info
+    }
+
+    /// The headers the caller sent with this activity, by name: the payload converter's
+    /// encoding, which codecs leave alone. Tracing interceptors carry their context in one
+    /// (`_tracer-data`), and callers may add their own, such as a tenant or a request id.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, activity};
+    ///
+    /// #[activity]
+    /// async fn tenant_of_caller(ctx: ActivityContext) -> Option<String> {
+    ///     let header = ctx.headers().get("tenant")?;
+    ///     activity_runtime::payload::decode(header).ok()
+    /// }
+    /// ```
+    pub fn headers(&self) -> &HashMap<String, Payload> {
+        &self.inner.headers
     }
 
     /// Records a heartbeat with `details`, which the next attempt reads with
@@ -355,6 +374,7 @@ pub(crate) fn keep_result<T: Send + 'static>(value: T) {
 /// What a worker or test environment puts into a context.
 pub(crate) struct ContextParts {
     pub(crate) info: ActivityInfo,
+    pub(crate) headers: Arc<HashMap<String, Payload>>,
     pub(crate) cancellation: Cancellation,
     pub(crate) worker_shutdown: CancellationToken,
     pub(crate) last_heartbeat_details: Vec<Payload>,
@@ -368,6 +388,7 @@ impl ContextParts {
     pub(crate) fn new(info: ActivityInfo) -> Self {
         Self {
             info,
+            headers: Arc::default(),
             cancellation: Cancellation::default(),
             worker_shutdown: CancellationToken::new(),
             last_heartbeat_details: Vec::new(),
@@ -382,6 +403,7 @@ impl ContextParts {
         ActivityContext {
             inner: Arc::new(Inner {
                 info: self.info,
+                headers: self.headers,
                 cancellation: self.cancellation,
                 worker_shutdown: self.worker_shutdown,
                 last_heartbeat_details: self.last_heartbeat_details,

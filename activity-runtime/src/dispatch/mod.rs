@@ -5,8 +5,9 @@
 //! The worker and the test environment both run each attempt through [`Dispatcher::run`], so
 //! a test of one proves the other.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::time::Duration;
 
 use futures::FutureExt;
@@ -27,6 +28,7 @@ use crate::activity::invocation::{Outcome, Work, panicked};
 use crate::context::state::StateMap;
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ContextParts, ResultSlot};
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
+use crate::interceptor::{ActivityInterceptor, Attempt, Next};
 use crate::payload::Payload;
 use blocking::BlockingPool;
 use codec::Codec;
@@ -52,6 +54,8 @@ pub(crate) struct DispatchOptions {
     pub(crate) shutdown_abandon_period: Duration,
     /// Where activities' own metrics go: the worker's exporter, or a test's recording.
     pub(crate) meter: TemporalMeter,
+    /// The first is the outermost.
+    pub(crate) interceptors: Vec<Arc<dyn ActivityInterceptor>>,
 }
 
 impl Default for DispatchOptions {
@@ -70,6 +74,7 @@ impl Default for DispatchOptions {
             graceful_shutdown_period: Duration::from_secs(10),
             shutdown_abandon_period: Duration::from_secs(5),
             meter: TemporalMeter::no_op(),
+            interceptors: Vec::new(),
         }
     }
 }
@@ -111,6 +116,18 @@ macro_rules! dispatch_builder_methods {
         /// worker its own failure converter decides, and this has no effect.
         pub fn encode_failure_messages(mut self, encode: bool) -> Self {
             self.options.encode_failure_messages = Some(encode);
+            self
+        }
+
+        /// Wraps every attempt in `interceptor`, after those added before it: see
+        /// [`interceptor`]($crate::interceptor). Default: none.
+        pub fn interceptor(
+            mut self,
+            interceptor: impl $crate::interceptor::ActivityInterceptor,
+        ) -> Self {
+            self.options
+                .interceptors
+                .push(::std::sync::Arc::new(interceptor));
             self
         }
 
@@ -162,6 +179,8 @@ pub(crate) use dispatch_builder_methods;
 /// One task for the dispatcher, from Core or from a test environment.
 pub(crate) struct Task {
     pub(crate) info: ActivityInfo,
+    /// As the caller sent them; codecs leave headers alone.
+    pub(crate) headers: HashMap<String, Payload>,
     pub(crate) arguments: Vec<Payload>,
     /// As the server sent them: still codec-encoded.
     pub(crate) last_heartbeat_details: Vec<Payload>,
@@ -190,6 +209,7 @@ struct Shared {
     graceful_shutdown_period: Duration,
     shutdown_abandon_period: Duration,
     meter: TemporalMeter,
+    interceptors: Vec<Arc<dyn ActivityInterceptor>>,
 }
 
 impl Dispatcher {
@@ -211,6 +231,7 @@ impl Dispatcher {
                 graceful_shutdown_period: options.graceful_shutdown_period,
                 shutdown_abandon_period: options.shutdown_abandon_period,
                 meter: options.meter,
+                interceptors: options.interceptors,
             }),
         })
     }
@@ -240,11 +261,13 @@ impl Dispatcher {
     /// Runs one task to the outcome the server receives: codec-encoded payloads within the size
     /// limits, or a bounded failure, its messages encoded when the worker says so. It never
     /// panics, and it ends by the shutdown's deadline.
-    pub(crate) async fn run(&self, task: Task) -> Outcome {
+    pub(crate) async fn run(&self, mut task: Task) -> Outcome {
+        let headers = Arc::new(std::mem::take(&mut task.headers));
         let info = &task.info;
         let workflow = info.workflow.as_ref();
         // The fields and names of Python's activity logger, so that one query finds an
-        // activity's lines whichever SDK ran which attempt.
+        // activity's lines whichever SDK ran which attempt. `otel.*` stay empty unless an
+        // interceptor names the span for OpenTelemetry.
         let span = tracing::info_span!(
             "activity",
             activity_type = %info.activity_type,
@@ -255,15 +278,56 @@ impl Dispatcher {
             workflow_type = workflow.map(|workflow| workflow.workflow_type.as_str()),
             task_queue = %info.task_queue,
             namespace = %info.namespace,
+            otel.name = tracing::field::Empty,
+            otel.kind = tracing::field::Empty,
         );
         let activity_type = info.activity_type.clone();
         let cancellation = task.cancellation.clone();
-        // The one panic boundary: a user's `Deserialize`, `Serialize` or codec panics as surely
-        // as the function itself, and each must still complete the attempt.
-        let attempt = AssertUnwindSafe(self.attempt(task, span.clone()))
+        let result = task.result.clone();
+        let interceptors = &self.shared.interceptors;
+        // Made only for interceptors: it clones the info.
+        let intercepted = (!interceptors.is_empty()).then(|| Attempt {
+            info: info.clone(),
+            headers: Arc::clone(&headers),
+            span: span.clone(),
+        });
+        // Interceptors run outside the span, which they may still set a parent on: it is first
+        // entered when the activity's part of the attempt starts.
+        let attempt = async {
+            let activity = self
+                .attempt(task, headers, span.clone())
+                .instrument(span.clone());
+            let outcome = match &intercepted {
+                None => activity.await,
+                Some(attempt) => {
+                    let produced = OnceLock::new();
+                    let activity = activity.inspect(|outcome| {
+                        if let (Some(_), Ok(payload)) = (&result, outcome) {
+                            let _ = produced.set(payload.clone());
+                        }
+                    });
+                    let outcome = Next::new(interceptors, attempt, activity.boxed())
+                        .run()
+                        .await;
+                    // A test environment returns the function's own value only while it is
+                    // what the worker reports.
+                    if let Some(result) = &result
+                        && produced.get() != outcome.as_ref().ok()
+                    {
+                        result.lock().unwrap_or_else(PoisonError::into_inner).take();
+                    }
+                    outcome
+                }
+            };
+            self.finish(&activity_type, outcome)
+                .instrument(span.clone())
+                .await
+        };
+        // The one panic boundary: a user's `Deserialize`, `Serialize`, codec or interceptor
+        // panics as surely as the function itself, and each must still complete the attempt.
+        let attempt = AssertUnwindSafe(attempt)
             .catch_unwind()
-            .map(|caught| caught.unwrap_or_else(|panic| Err(panicked(&*panic))))
-            .instrument(span.clone());
+            .map(|caught| caught.unwrap_or_else(|panic| span.in_scope(|| Err(panicked(&*panic)))));
         // Settled and sealed under the attempt's deadline: a codec that hangs while sealing a
         // failure's messages must not hold a shutdown either.
         let outcome = async {
@@ -271,9 +335,12 @@ impl Dispatcher {
             let outcome =
                 span.in_scope(|| self.settle(&activity_type, outcome, cancellation.details()));
             match outcome {
-                Err(error) if self.shared.encode_failure_messages => {
-                    Err(self.shared.codec.seal_failure(error).instrument(span).await)
-                }
+                Err(error) if self.shared.encode_failure_messages => Err(self
+                    .shared
+                    .codec
+                    .seal_failure(error)
+                    .instrument(span.clone())
+                    .await),
                 outcome => outcome,
             }
         };
@@ -285,7 +352,14 @@ impl Dispatcher {
         }
     }
 
-    async fn attempt(&self, task: Task, span: tracing::Span) -> Outcome {
+    /// The attempt up to the activity's outcome, before the codec: the slot, the lookup, the
+    /// decoding, the context, and the call on the executor that suits it.
+    async fn attempt(
+        &self,
+        task: Task,
+        headers: Arc<HashMap<String, Payload>>,
+        span: tracing::Span,
+    ) -> Outcome {
         let shared = &*self.shared;
         let _slot = shared
             .slots
@@ -309,6 +383,7 @@ impl Dispatcher {
         });
         let context = ContextParts {
             info: task.info,
+            headers,
             cancellation: task.cancellation,
             worker_shutdown: shared.worker_shutdown.clone(),
             last_heartbeat_details,
@@ -338,11 +413,10 @@ impl Dispatcher {
                         .await
                 }
             };
-            let outcome = match context.heartbeat_error() {
+            match context.heartbeat_error() {
                 Some(error) => Err(error),
                 None => outcome,
-            };
-            self.finish(definition.name(), outcome).await
+            }
         };
         match heartbeats {
             Some(heartbeats) => heartbeats.alongside(call).await,

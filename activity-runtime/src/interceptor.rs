@@ -1,0 +1,146 @@
+//! Inbound activity interceptors: code that wraps every attempt a worker runs, to observe it,
+//! enrich its span, or change its outcome (Python's `ActivityInboundInterceptor`, Go's
+//! `ActivityInboundInterceptor`).
+//!
+//! An interceptor sees the attempt's [`ActivityInfo`], the headers its caller sent, the
+//! attempt's tracing span before it is entered, and the outcome: the result payload, before the
+//! codec encodes it, or the failure. What it returns is what the worker reports, after the same
+//! size checks and panic boundary as an activity's own outcome. Interceptors run on
+//! [`Worker`](crate::Worker), [`ActivityEnvironment`](crate::testing::ActivityEnvironment) and
+//! the official SDK's worker alike, in the order they were added: the first added is the
+//! outermost.
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
+//!
+//! /// Counts failures by the tenant its callers name in a header.
+//! #[derive(Default)]
+//! struct TenantFailures(AtomicU64);
+//!
+//! impl ActivityInterceptor for TenantFailures {
+//!     fn execute<'a>(&'a self, attempt: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+//!         Box::pin(async move {
+//!             let outcome = next.run().await;
+//!             if outcome.is_err() && attempt.headers().contains_key("tenant") {
+//!                 self.0.fetch_add(1, Ordering::Relaxed);
+//!             }
+//!             outcome
+//!         })
+//!     }
+//! }
+//! # let _ = activity_runtime::testing::ActivityEnvironment::builder(activity_runtime::activity_set![])
+//! #     .interceptor(TenantFailures::default());
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// The boxed future an interceptor returns, re-exported so that an interceptor needs no
+/// dependency of its own.
+pub use futures::future::BoxFuture;
+
+use crate::context::ActivityInfo;
+use crate::error::ActivityError;
+use crate::payload::Payload;
+
+/// What an attempt ends with, as an interceptor sees it: the result encoded by the payload
+/// converter (the codec applies after the interceptors), or the failure.
+pub type Outcome = Result<Payload, ActivityError>;
+
+/// Wraps every attempt; add one with the `interceptor` method of
+/// [`WorkerBuilder`](crate::worker::WorkerBuilder::interceptor),
+/// [`ActivityEnvironmentBuilder`](crate::testing::ActivityEnvironmentBuilder::interceptor) or
+/// the official worker's `ActivitiesBuilder`.
+///
+/// `execute` runs the rest of the attempt with [`Next::run`], and returns its outcome, changed
+/// or not. One that returns without calling it runs nothing: the slot, the decoding and the
+/// activity are skipped, and its outcome is reported. A panic in an interceptor fails the
+/// attempt as a panic in the activity does, and a shutdown's deadline bounds it too.
+pub trait ActivityInterceptor: Send + Sync + 'static {
+    /// Runs one attempt, calling `next.run()` to go on to the next interceptor and then to the
+    /// activity.
+    fn execute<'a>(&'a self, attempt: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome>;
+}
+
+/// The attempt an interceptor wraps.
+pub struct Attempt {
+    pub(crate) info: ActivityInfo,
+    pub(crate) headers: Arc<HashMap<String, Payload>>,
+    pub(crate) span: tracing::Span,
+}
+
+impl Attempt {
+    /// Who and where the attempt is.
+    pub fn info(&self) -> &ActivityInfo {
+        &self.info
+    }
+
+    /// The headers the caller sent with the activity, as the server delivered them: the
+    /// payload converter's encoding, which codecs leave alone. Activities read them with
+    /// [`ActivityContext::headers`](crate::ActivityContext::headers).
+    pub fn headers(&self) -> &HashMap<String, Payload> {
+        &self.headers
+    }
+
+    /// The attempt's span, `activity`, which the activity's own logs are inside. It is not
+    /// entered until [`Next::run`] runs, so an interceptor may still set its parent (a remote
+    /// trace's context, with `tracing-opentelemetry`) or record its fields.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+}
+
+impl fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attempt")
+            .field("info", &self.info)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The rest of an attempt: the interceptors after this one, then the activity.
+pub struct Next<'a> {
+    rest: &'a [Arc<dyn ActivityInterceptor>],
+    attempt: &'a Attempt,
+    activity: BoxFuture<'a, Outcome>,
+}
+
+impl<'a> Next<'a> {
+    pub(crate) fn new(
+        interceptors: &'a [Arc<dyn ActivityInterceptor>],
+        attempt: &'a Attempt,
+        activity: BoxFuture<'a, Outcome>,
+    ) -> Self {
+        Self {
+            rest: interceptors,
+            attempt,
+            activity,
+        }
+    }
+
+    /// Runs the rest of the attempt to its outcome.
+    pub async fn run(self) -> Outcome {
+        match self.rest.split_first() {
+            Some((first, rest)) => {
+                let next = Next {
+                    rest,
+                    attempt: self.attempt,
+                    activity: self.activity,
+                };
+                first.execute(self.attempt, next).await
+            }
+            None => self.activity.await,
+        }
+    }
+}
+
+impl fmt::Debug for Next<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Next")
+            .field("interceptors", &self.rest.len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,198 @@
+//! Inbound interceptors wrap every attempt: they see the info, the headers and the outcome,
+//! can change the outcome, run in the order they were added, and are held to the same panic
+//! boundary as activities; the headers reach the activity through `ctx.headers()`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use activity_runtime::error::ErrorKind;
+use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
+use activity_runtime::payload;
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
+
+#[activity]
+async fn tenant_greeting(ctx: ActivityContext, name: String) -> Result<String, ActivityError> {
+    let tenant: String = match ctx.headers().get("tenant") {
+        Some(header) => payload::decode(header)?,
+        None => "nobody".to_string(),
+    };
+    Ok(format!("{name} of {tenant}"))
+}
+
+#[activity]
+fn flaky(fail: bool) -> Result<u32, ActivityError> {
+    if fail {
+        return Err(ActivityError::new("flaked").with_type("Flaky"));
+    }
+    Ok(7)
+}
+
+static COUNTED: AtomicUsize = AtomicUsize::new(0);
+
+#[activity]
+async fn counted() {
+    COUNTED.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Writes what it saw, before and after the rest of the attempt, into a shared journal.
+struct Journal {
+    name: &'static str,
+    entries: Arc<Mutex<Vec<String>>>,
+}
+
+impl ActivityInterceptor for Journal {
+    fn execute<'a>(&'a self, attempt: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let mut headers: Vec<_> = attempt.headers().keys().cloned().collect();
+            headers.sort();
+            self.entries.lock().unwrap().push(format!(
+                "{} before {} attempt {} headers {headers:?}",
+                self.name,
+                attempt.info().activity_type,
+                attempt.info().attempt
+            ));
+            let outcome = next.run().await;
+            let seen = match &outcome {
+                Ok(payload) => format!("ok {}", String::from_utf8_lossy(&payload.data)),
+                Err(error) => format!("err {}", error.error_type()),
+            };
+            self.entries
+                .lock()
+                .unwrap()
+                .push(format!("{} after {seen}", self.name));
+            outcome
+        })
+    }
+}
+
+/// Turns a failure of type `Flaky` into the result 0.
+struct ForgiveFlaky;
+
+impl ActivityInterceptor for ForgiveFlaky {
+    fn execute<'a>(&'a self, _: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            match next.run().await {
+                Err(error) if error.error_type() == "Flaky" => {
+                    payload::encode(&0u32).map_err(|error| ActivityError::new(error.to_string()))
+                }
+                outcome => outcome,
+            }
+        })
+    }
+}
+
+/// Refuses every attempt without running it.
+struct Closed;
+
+impl ActivityInterceptor for Closed {
+    fn execute<'a>(&'a self, attempt: &'a Attempt, _: Next<'a>) -> BoxFuture<'a, Outcome> {
+        let message = format!("{} is closed", attempt.info().activity_type);
+        Box::pin(async move { Err(ActivityError::new(message).non_retryable()) })
+    }
+}
+
+/// Panics before the attempt runs.
+struct Panicky;
+
+impl ActivityInterceptor for Panicky {
+    fn execute<'a>(&'a self, _: &'a Attempt, _: Next<'a>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async { panic!("the interceptor broke") })
+    }
+}
+
+#[tokio::test]
+async fn interceptors_see_info_headers_and_outcome_outermost_first() {
+    let entries = Arc::new(Mutex::new(Vec::new()));
+    let env = ActivityEnvironment::builder(activity_set![tenant_greeting, flaky])
+        .interceptor(Journal {
+            name: "outer",
+            entries: Arc::clone(&entries),
+        })
+        .interceptor(Journal {
+            name: "inner",
+            entries: Arc::clone(&entries),
+        })
+        .header("tenant", "acme")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(
+        env.run::<tenant_greeting>("Ada".to_string()).await.unwrap(),
+        "Ada of acme"
+    );
+    env.run::<flaky>(true).await.unwrap_err();
+    assert_eq!(
+        *entries.lock().unwrap(),
+        [
+            "outer before tenant_greeting attempt 1 headers [\"tenant\"]",
+            "inner before tenant_greeting attempt 1 headers [\"tenant\"]",
+            "inner after ok \"Ada of acme\"",
+            "outer after ok \"Ada of acme\"",
+            "outer before flaky attempt 1 headers [\"tenant\"]",
+            "inner before flaky attempt 1 headers [\"tenant\"]",
+            "inner after err Flaky",
+            "outer after err Flaky",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_activity_without_headers_sees_none() {
+    let env = ActivityEnvironment::new(activity_set![tenant_greeting]).unwrap();
+    assert_eq!(
+        env.run::<tenant_greeting>("Ada".to_string()).await.unwrap(),
+        "Ada of nobody"
+    );
+}
+
+#[tokio::test]
+async fn an_interceptor_can_turn_a_failure_into_a_result() {
+    let env = ActivityEnvironment::builder(activity_set![flaky])
+        .interceptor(ForgiveFlaky)
+        .build()
+        .unwrap();
+    let reported = env
+        .run_payloads("flaky", vec![payload::encode(&true).unwrap()])
+        .await
+        .expect("forgiven");
+    assert_eq!(payload::decode::<u32>(&reported).unwrap(), 0);
+    // The function returned no value, so `run` cannot hand one back, and says why.
+    let error = env.run::<flaky>(true).await.unwrap_err();
+    assert!(
+        error
+            .message()
+            .contains("an interceptor replaced the function's result"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(env.run::<flaky>(false).await.unwrap(), 7);
+}
+
+#[tokio::test]
+async fn an_interceptor_that_does_not_go_on_runs_nothing_and_reports_its_own_outcome() {
+    let env = ActivityEnvironment::builder(activity_set![counted])
+        .interceptor(Closed)
+        .build()
+        .unwrap();
+    let error = env.run::<counted>(()).await.unwrap_err();
+    assert_eq!(error.message(), "counted is closed");
+    assert!(error.is_non_retryable());
+    assert_eq!(COUNTED.load(Ordering::SeqCst), 0, "the activity never ran");
+}
+
+#[tokio::test]
+async fn a_panicking_interceptor_fails_the_attempt_as_a_panic() {
+    let env = ActivityEnvironment::builder(activity_set![flaky])
+        .interceptor(Panicky)
+        .build()
+        .unwrap();
+    let error = env.run::<flaky>(false).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Application);
+    assert_eq!(error.error_type(), "Panic");
+    assert!(
+        error.message().contains("the interceptor broke"),
+        "{}",
+        error.message()
+    );
+}

@@ -20,3 +20,4 @@ mod python;
 mod reliability;
 mod rust_client;
 mod security;
+mod trace_propagation;

@@ -41,6 +41,12 @@ use std::sync::Arc;
 /// dependency of its own.
 pub use futures::future::BoxFuture;
 
+#[cfg(feature = "opentelemetry")]
+mod opentelemetry;
+#[cfg(feature = "opentelemetry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+pub use opentelemetry::TracingInterceptor;
+
 use crate::context::ActivityInfo;
 use crate::error::ActivityError;
 use crate::payload::Payload;

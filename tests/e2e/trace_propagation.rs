@@ -1,0 +1,116 @@
+//! Trace propagation with the other SDKs: a Python caller traced by Temporal's own
+//! `TracingInterceptor`, from a client and from a workflow, sees our activity's span as a
+//! child of the span that scheduled it, and what the activity does inside is a child of ours.
+//! Both sides export their spans in memory: Python prints its own, and ours are read here.
+
+use std::time::Duration;
+
+use activity_runtime::interceptor::TracingInterceptor;
+use activity_runtime::{Worker, activity, activity_set};
+use opentelemetry::trace::{SpanId, TracerProvider as _};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
+use serde::Deserialize;
+use tracing::Instrument;
+use tracing_subscriber::layer::SubscriberExt;
+
+use crate::support::deadline::within;
+use crate::support::python;
+use crate::support::server::{self, RunningWorker};
+
+#[activity]
+async fn traced(from: String) -> String {
+    async { tracing::info!("looked the caller up") }
+        .instrument(tracing::info_span!("lookup"))
+        .await;
+    format!("traced {from}")
+}
+
+#[derive(Deserialize)]
+struct Caller {
+    result: String,
+    spans: Vec<PythonSpan>,
+}
+
+#[derive(Deserialize, Debug)]
+struct PythonSpan {
+    name: String,
+    trace_id: String,
+    span_id: String,
+}
+
+/// Our finished span called `name` in trace `trace_id`, once it is exported.
+async fn exported(exporter: &InMemorySpanExporter, name: &str, trace_id: &str) -> SpanData {
+    within(Duration::from_secs(10), "our span's export", async {
+        loop {
+            let spans = exporter.get_finished_spans().expect("the exporter reads");
+            if let Some(span) = spans.into_iter().find(|span| {
+                span.name == name && span.span_context.trace_id().to_string() == trace_id
+            }) {
+                return span;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+}
+
+#[test]
+fn a_python_callers_trace_continues_into_our_activity_and_what_it_does() {
+    let exporter = InMemorySpanExporter::default();
+    let provider = SdkTracerProvider::builder()
+        .with_simple_exporter(exporter.clone())
+        .build();
+    // The process's other tests keep no subscriber: this one is the thread's, and the worker
+    // runs on this thread, so every span of the attempt reaches it.
+    let _subscriber = tracing::subscriber::set_default(
+        tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("e2e"))),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let queue = server::task_queue("tracing");
+        let worker = Worker::builder(&queue, activity_set![traced])
+            .connection(server::connection())
+            .interceptor(TracingInterceptor::new())
+            .build()
+            .await
+            .expect("the worker starts");
+        let running = RunningWorker::run(worker);
+        for (mode, from) in [
+            ("standalone", "from a client"),
+            ("workflow", "from a workflow"),
+        ] {
+            let caller: Caller = python::run("traced_caller.py", &[&queue, mode]).await;
+            assert_eq!(caller.result, format!("traced {from}"));
+            let scheduled = caller
+                .spans
+                .iter()
+                .find(|span| span.name == "StartActivity:traced")
+                .unwrap_or_else(|| panic!("{mode}: Python's spans: {:?}", caller.spans));
+            let ours = exported(&exporter, "RunActivity:traced", &scheduled.trace_id).await;
+            assert_eq!(
+                ours.parent_span_id.to_string(),
+                scheduled.span_id,
+                "{mode}: our span is a child of Python's"
+            );
+            let inside = exported(&exporter, "lookup", &scheduled.trace_id).await;
+            assert_eq!(
+                inside.parent_span_id,
+                ours.span_context.span_id(),
+                "{mode}: the activity's own span is a child of ours"
+            );
+            assert_ne!(ours.span_context.span_id(), SpanId::INVALID);
+            assert!(
+                ours.attributes
+                    .iter()
+                    .any(|kv| kv.key.as_str() == "activity_type" && kv.value.as_str() == "traced"),
+                "{:?}",
+                ours.attributes
+            );
+        }
+        running.stop().await;
+    });
+}

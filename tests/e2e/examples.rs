@@ -144,6 +144,63 @@ fn hello_serves_temporal_address_until_sigterm() {
     assert!(status.success(), "hello exits cleanly on SIGTERM: {status}");
 }
 
+/// The standard OpenTelemetry variables send hello's metrics to a collector, with no code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hello_pushes_metrics_to_the_collector_the_opentelemetry_variables_name() {
+    let collector = crate::support::otlp::Collector::start().await;
+    let queue = crate::support::server::task_queue("hello-otlp");
+    let mut hello = process::command(example("hello"))
+        .env("TEMPORAL_ADDRESS", crate::support::server::address())
+        .env("TEMPORAL_TASK_QUEUE", &queue)
+        .env(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            format!("http://{}", collector.address),
+        )
+        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("hello starts");
+    let stdout = BufReader::new(hello.stdout.take().expect("piped stdout"));
+    let (banner, _stdout) =
+        tokio::task::spawn_blocking(move || process::line_within(stdout, LIMIT, "hello's banner"))
+            .await
+            .expect("the banner");
+    assert!(banner.starts_with("Serving"), "{banner}");
+    let activity = crate::support::calls::start::<String>(
+        &crate::support::calls::client().await,
+        "your_activity",
+        (serde_json::json!({"greeting": "Hello", "name": "OTLP"}),),
+        crate::support::calls::options(&queue, Duration::from_secs(10), None, 1),
+    )
+    .await;
+    let greeting = crate::support::calls::result_within(&activity, LIMIT)
+        .await
+        .expect("hello serves");
+    assert_eq!(greeting, "Hello, OTLP!");
+    let executed = [
+        ("activity_type", "your_activity"),
+        ("task_queue", queue.as_str()),
+    ];
+    let exported = tokio::time::timeout(Duration::from_secs(20), async {
+        while collector.latest("temporal_activity_execution_latency", &executed) != Some(1.0) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await;
+    unsafe { libc::kill(hello.id() as libc::pid_t, libc::SIGTERM) };
+    assert!(
+        exported.is_ok(),
+        "the collector received only {:?}",
+        collector.received()
+    );
+    let status = tokio::task::spawn_blocking(move || {
+        process::wait_within(&mut hello, Duration::from_secs(30), "hello")
+    })
+    .await
+    .expect("hello's exit");
+    assert!(status.success(), "hello exits cleanly on SIGTERM: {status}");
+}
+
 /// A `TEMPORAL_PROMETHEUS_ADDRESS` that is not an address stops the start, naming it.
 #[test]
 fn hello_refuses_a_prometheus_address_that_is_not_one() {

@@ -8,8 +8,11 @@ use std::time::Duration;
 use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use activity_runtime::worker::OtlpMetrics;
+
 use crate::support::calls::{self, options, result_within, start};
 use crate::support::deadline::within;
+use crate::support::otlp::Collector;
 use crate::support::server::{self, RunningWorker};
 
 /// Fails, not retried, for 0; counts what it was given on its own meter.
@@ -156,5 +159,57 @@ async fn the_prometheus_endpoint_serves_cores_activity_metrics_and_the_activitie
     {
         println!("metrics: {line}");
     }
+    running.stop().await;
+}
+
+/// The same metrics pushed over OTLP to a collector, as the standard OpenTelemetry variables
+/// would configure it, for a worker built with `otlp_metrics`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn otlp_pushes_cores_activity_metrics_and_the_activities_own_to_a_collector() {
+    let collector = Collector::start().await;
+    let queue = server::task_queue("otlp");
+    let worker = within(
+        Duration::from_secs(60),
+        "the worker's start",
+        Worker::builder(&queue, activity_set![measured])
+            .connection(server::connection())
+            .otlp_metrics(
+                OtlpMetrics::http(&collector.url())
+                    .expect("a URL")
+                    .export_interval(Duration::from_millis(200)),
+            )
+            .build(),
+    )
+    .await
+    .expect("the worker starts with its exporter");
+    assert_eq!(worker.metrics_address(), None, "nothing is served");
+    let running = RunningWorker::run(worker);
+    let client = calls::client().await;
+    for n in [0u32, 4] {
+        let activity = start::<u32>(
+            &client,
+            "measured",
+            (n,),
+            options(&queue, Duration::from_secs(10), None, 1),
+        )
+        .await;
+        let _ = result_within(&activity, Duration::from_secs(30)).await;
+    }
+    let labels = [
+        ("activity_type", "measured"),
+        ("task_queue", queue.as_str()),
+        ("namespace", "default"),
+    ];
+    within(Duration::from_secs(30), "the exports", async {
+        loop {
+            if collector.latest("temporal_activity_execution_failed", &labels) == Some(1.0)
+                && collector.latest("measured_units", &labels) == Some(4.0)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await;
     running.stop().await;
 }

@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod deadline;
 pub mod logs;
+pub mod otlp;
 pub mod process;
 pub mod python;
 pub mod records;

@@ -6,6 +6,9 @@ mod translate;
 
 pub use crate::dispatch::limits::PayloadLimits;
 pub use crate::error::BuildError;
+#[cfg(feature = "otlp")]
+#[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
+pub use metrics::{OtlpEndpointError, OtlpMetrics};
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -84,7 +87,7 @@ pub struct WorkerBuilder {
     pollers: Option<usize>,
     max_worker_activities_per_second: Option<f64>,
     max_task_queue_activities_per_second: Option<f64>,
-    prometheus: Option<SocketAddr>,
+    metrics: metrics::Exporter,
 }
 
 impl std::fmt::Debug for WorkerBuilder {
@@ -187,7 +190,7 @@ impl Worker {
             pollers: None,
             max_worker_activities_per_second: None,
             max_task_queue_activities_per_second: None,
-            prometheus: None,
+            metrics: metrics::Exporter::default(),
         }
     }
 
@@ -448,9 +451,39 @@ impl WorkerBuilder {
     ///
     /// Default: the address in `TEMPORAL_PROMETHEUS_ADDRESS` (for example `0.0.0.0:9464`), so
     /// that a deployment turns metrics on without a code change; none when it is unset or
-    /// empty. A value that is not an address fails [`build`](Self::build), naming it.
+    /// empty. A value that is not an address fails [`build`](Self::build), naming it. A worker
+    /// has one metrics exporter: this, or (feature `otlp`) `otlp_metrics`, whichever is set
+    /// last; the variable is read only when neither is.
     pub fn prometheus(mut self, address: SocketAddr) -> Self {
-        self.prometheus = Some(address);
+        self.metrics = metrics::Exporter::Prometheus(address);
+        self
+    }
+
+    /// Pushes Core's metrics and the activities' own to an OpenTelemetry collector over OTLP
+    /// (feature `otlp`), instead of serving them for Prometheus: a worker has one metrics
+    /// exporter, the last one set.
+    ///
+    /// Default: when neither this nor [`prometheus`](Self::prometheus) is called and
+    /// `TEMPORAL_PROMETHEUS_ADDRESS` is unset, the collector that the standard variables name
+    /// (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, with
+    /// `OTEL_EXPORTER_OTLP_PROTOCOL` `grpc` or `http/protobuf`, and
+    /// `OTEL_EXPORTER_OTLP_HEADERS`); none when they are unset.
+    ///
+    /// ```no_run
+    /// use activity_runtime::worker::OtlpMetrics;
+    /// use activity_runtime::{Worker, activity_set};
+    ///
+    /// # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    /// let worker = Worker::builder("reports", activity_set![])
+    ///     .otlp_metrics(OtlpMetrics::grpc("http://otel-collector:4317")?)
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "otlp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
+    pub fn otlp_metrics(mut self, collector: OtlpMetrics) -> Self {
+        self.metrics = metrics::Exporter::Otlp(collector);
         self
     }
 
@@ -466,8 +499,7 @@ impl WorkerBuilder {
             task_queue: task_queue.to_owned(),
             source,
         };
-        let telemetry = metrics::prometheus_address(self.prometheus)
-            .and_then(metrics::telemetry)
+        let telemetry = metrics::telemetry(self.metrics)
             .map_err(|error| start_error(&self.task_queue, error))?;
         self.options.meter = telemetry.activities;
         let dispatcher = Dispatcher::new(self.set, self.options)?;

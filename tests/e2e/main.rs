@@ -21,3 +21,4 @@ mod reliability;
 mod rust_client;
 mod security;
 mod trace_propagation;
+mod tuning;

@@ -1,14 +1,18 @@
 //! The activity worker on Temporal Core: poll, dispatch, heartbeat, complete, shut down.
 
+mod builder;
 mod metrics;
 mod signals;
 mod translate;
+mod tuning;
 
 pub use crate::dispatch::limits::PayloadLimits;
 pub use crate::error::BuildError;
+pub use builder::WorkerBuilder;
 #[cfg(feature = "otlp")]
 #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
 pub use metrics::{OtlpEndpointError, OtlpMetrics};
+pub use tuning::{PollerAutoscaling, ResourceBasedSlots, VersioningBehavior, WorkerDeployment};
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -18,17 +22,13 @@ use std::time::Duration;
 use temporalio_client::Connection;
 use temporalio_common::protos::coresdk::activity_task::{ActivityTask, activity_task};
 use temporalio_common::protos::coresdk::{ActivityHeartbeat, ActivityTaskCompletion};
-use temporalio_common::worker::WorkerTaskTypes;
-use temporalio_sdk_core::{
-    CoreRuntime, PollError, PollerBehavior, RuntimeOptions, Worker as CoreWorker, WorkerConfig,
-    WorkerVersioningStrategy, init_worker,
-};
+use temporalio_sdk_core::{CoreRuntime, PollError, Worker as CoreWorker};
 use tokio::task::JoinSet;
 
 use crate::activity::{ActivitySet, Outcome};
-use crate::connection::{BoxError, ConnectError, ConnectionConfig, ConnectionConfigError};
+use crate::connection::{BoxError, ConnectError, ConnectionConfigError};
 use crate::context::Cancellation;
-use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
+use crate::dispatch::{Dispatcher, HeartbeatDelivery, Task};
 use metrics::MetricsEndpoint;
 use signals::Signals;
 use translate::{cancellation_details, execution_result, info_from, refused_completion};
@@ -73,32 +73,6 @@ impl std::fmt::Debug for Worker {
         f.debug_struct("Worker")
             .field("task_queue", &self.task_queue)
             .field("namespace", &self.namespace)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Configures a [`Worker`].
-pub struct WorkerBuilder {
-    task_queue: String,
-    set: ActivitySet,
-    options: DispatchOptions,
-    connection: Option<ConnectionConfig>,
-    identity: Option<String>,
-    pollers: Option<usize>,
-    max_worker_activities_per_second: Option<f64>,
-    max_task_queue_activities_per_second: Option<f64>,
-    metrics: metrics::Exporter,
-}
-
-impl std::fmt::Debug for WorkerBuilder {
-    /// The connection shows as `ConnectionConfig` does, with its API key redacted.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WorkerBuilder")
-            .field("task_queue", &self.task_queue)
-            .field("activities", &self.set.names().collect::<Vec<_>>())
-            .field("connection", &self.connection)
-            .field("identity", &self.identity)
-            .field("pollers", &self.pollers)
             .finish_non_exhaustive()
     }
 }
@@ -181,17 +155,7 @@ pub enum WorkerError {
 impl Worker {
     /// A builder for a worker that serves `task_queue` with the activities of `set`.
     pub fn builder(task_queue: impl Into<String>, set: ActivitySet) -> WorkerBuilder {
-        WorkerBuilder {
-            task_queue: task_queue.into(),
-            set,
-            options: DispatchOptions::default(),
-            connection: None,
-            identity: None,
-            pollers: None,
-            max_worker_activities_per_second: None,
-            max_task_queue_activities_per_second: None,
-            metrics: metrics::Exporter::default(),
-        }
+        WorkerBuilder::new(task_queue.into(), set)
     }
 
     /// A handle that stops this worker, for use from another task.
@@ -407,150 +371,6 @@ impl ShutdownHandle {
     /// Whether a shutdown has begun.
     pub fn is_shutting_down(&self) -> bool {
         self.dispatcher.is_shutting_down()
-    }
-}
-
-impl WorkerBuilder {
-    crate::dispatch::dispatch_builder_methods!();
-
-    /// The server and namespace; by default, [`ConnectionConfig::from_env`].
-    pub fn connection(mut self, connection: ConnectionConfig) -> Self {
-        self.connection = Some(connection);
-        self
-    }
-
-    /// The identity the server shows for this worker; by default `pid@hostname`.
-    pub fn identity(mut self, identity: impl Into<String>) -> Self {
-        self.identity = Some(identity.into());
-        self
-    }
-
-    /// How many polls for activity tasks may be open at once; Core's default otherwise.
-    pub fn pollers(mut self, pollers: usize) -> Self {
-        self.pollers = Some(pollers);
-        self
-    }
-
-    /// The most activities per second this worker starts.
-    pub fn max_worker_activities_per_second(mut self, rate: f64) -> Self {
-        self.max_worker_activities_per_second = Some(rate);
-        self
-    }
-
-    /// The most activities per second the server hands out on this task queue, across workers.
-    pub fn max_task_queue_activities_per_second(mut self, rate: f64) -> Self {
-        self.max_task_queue_activities_per_second = Some(rate);
-        self
-    }
-
-    /// Serves Core's metrics (slots, poll and schedule-to-start latencies, executions and
-    /// failures by activity type) and the activities' own
-    /// ([`ActivityContext::metric_meter`](crate::ActivityContext::metric_meter)) at `address`
-    /// for Prometheus to scrape, at `/metrics`. Port 0 picks a free port, which
-    /// [`Worker::metrics_address`] reports.
-    ///
-    /// Default: the address in `TEMPORAL_PROMETHEUS_ADDRESS` (for example `0.0.0.0:9464`), so
-    /// that a deployment turns metrics on without a code change; none when it is unset or
-    /// empty. A value that is not an address fails [`build`](Self::build), naming it. A worker
-    /// has one metrics exporter: this, or (feature `otlp`) `otlp_metrics`, whichever is set
-    /// last; the variable is read only when neither is.
-    pub fn prometheus(mut self, address: SocketAddr) -> Self {
-        self.metrics = metrics::Exporter::Prometheus(address);
-        self
-    }
-
-    /// Pushes Core's metrics and the activities' own to an OpenTelemetry collector over OTLP
-    /// (feature `otlp`), instead of serving them for Prometheus: a worker has one metrics
-    /// exporter, the last one set.
-    ///
-    /// Default: when neither this nor [`prometheus`](Self::prometheus) is called and
-    /// `TEMPORAL_PROMETHEUS_ADDRESS` is unset, the collector that the standard variables name
-    /// (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, with
-    /// `OTEL_EXPORTER_OTLP_PROTOCOL` `grpc` or `http/protobuf`, and
-    /// `OTEL_EXPORTER_OTLP_HEADERS`); none when they are unset.
-    ///
-    /// ```no_run
-    /// use activity_runtime::worker::OtlpMetrics;
-    /// use activity_runtime::{Worker, activity_set};
-    ///
-    /// # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
-    /// let worker = Worker::builder("reports", activity_set![])
-    ///     .otlp_metrics(OtlpMetrics::grpc("http://otel-collector:4317")?)
-    ///     .build()
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "otlp")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
-    pub fn otlp_metrics(mut self, collector: OtlpMetrics) -> Self {
-        self.metrics = metrics::Exporter::Otlp(collector);
-        self
-    }
-
-    /// Checks the activities, connects, and registers the worker with Temporal Core.
-    ///
-    /// # Errors
-    /// When the set cannot run (named duplicates, missing state), the connection settings are
-    /// malformed, the server cannot be reached, or Core refuses the configuration.
-    pub async fn build(mut self) -> Result<Worker, WorkerError> {
-        let max_outstanding = self.options.max_concurrent_activities;
-        let graceful_shutdown_period = self.options.graceful_shutdown_period;
-        let start_error = |task_queue: &str, source: BoxError| WorkerError::Start {
-            task_queue: task_queue.to_owned(),
-            source,
-        };
-        let telemetry = metrics::telemetry(self.metrics)
-            .map_err(|error| start_error(&self.task_queue, error))?;
-        self.options.meter = telemetry.activities;
-        let dispatcher = Dispatcher::new(self.set, self.options)?;
-        let connection = match self.connection {
-            Some(connection) => connection,
-            None => ConnectionConfig::from_env()?,
-        };
-        let identity = self.identity.unwrap_or_else(|| {
-            format!(
-                "{}@{}",
-                std::process::id(),
-                gethostname::gethostname().to_string_lossy()
-            )
-        });
-        let client = connection.connect(&identity).await?;
-        let start_error = |source: BoxError| start_error(&self.task_queue, source);
-        let runtime_options = RuntimeOptions::builder()
-            .telemetry_options(telemetry.core)
-            .build()
-            .map_err(|error| start_error(error.into()))?;
-        let runtime = CoreRuntime::new_assume_tokio(runtime_options)
-            .map_err(|error| start_error(error.into()))?;
-        let config = WorkerConfig::builder()
-            .namespace(connection.namespace.clone())
-            .task_queue(self.task_queue.clone())
-            .client_identity_override(identity)
-            .task_types(WorkerTaskTypes::activity_only())
-            .versioning_strategy(WorkerVersioningStrategy::None {
-                build_id: String::new(),
-            })
-            .max_outstanding_activities(max_outstanding)
-            .maybe_activity_task_poller_behavior(self.pollers.map(PollerBehavior::SimpleMaximum))
-            .maybe_max_worker_activities_per_second(self.max_worker_activities_per_second)
-            .maybe_max_task_queue_activities_per_second(self.max_task_queue_activities_per_second)
-            .graceful_shutdown_period(graceful_shutdown_period)
-            .build()
-            .map_err(|error| start_error(error.into()))?;
-        let core = init_worker(&runtime, config, client.clone())
-            .map_err(|error| start_error(error.into()))?;
-        core.validate()
-            .await
-            .map_err(|error| start_error(error.into()))?;
-        Ok(Worker {
-            core: Arc::new(core),
-            metrics: telemetry.endpoint,
-            connection: client,
-            _runtime: runtime,
-            dispatcher,
-            task_queue: self.task_queue,
-            namespace: connection.namespace,
-        })
     }
 }
 

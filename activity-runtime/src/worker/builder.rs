@@ -1,0 +1,336 @@
+//! [`WorkerBuilder`]: every option of a [`Worker`], and its start.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use temporalio_client::{Client, Connection};
+use temporalio_common::worker::WorkerTaskTypes;
+use temporalio_sdk_core::{
+    CoreRuntime, PollerBehavior, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy,
+    init_worker,
+};
+
+#[cfg(feature = "otlp")]
+use super::OtlpMetrics;
+use super::metrics;
+use super::tuning::{PollerAutoscaling, ResourceBasedSlots, WorkerDeployment};
+use super::{Worker, WorkerError};
+use crate::activity::ActivitySet;
+use crate::connection::{BoxError, ConnectionConfig};
+use crate::dispatch::{DispatchOptions, Dispatcher};
+
+/// Configures a [`Worker`].
+pub struct WorkerBuilder {
+    task_queue: String,
+    set: ActivitySet,
+    options: DispatchOptions,
+    connection: Option<Source>,
+    identity: Option<String>,
+    pollers: Option<PollerBehavior>,
+    resource_based_slots: Option<ResourceBasedSlots>,
+    versioning: WorkerVersioningStrategy,
+    max_worker_activities_per_second: Option<f64>,
+    max_task_queue_activities_per_second: Option<f64>,
+    max_heartbeat_throttle_interval: Option<Duration>,
+    default_heartbeat_throttle_interval: Option<Duration>,
+    metrics: metrics::Exporter,
+}
+
+/// Where the worker's connection comes from.
+enum Source {
+    Config(ConnectionConfig),
+    /// A client's, shared.
+    Client {
+        connection: Connection,
+        namespace: String,
+    },
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Config(config) => config.fmt(f),
+            Self::Client { namespace, .. } => f
+                .debug_struct("Client")
+                .field("namespace", namespace)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl std::fmt::Debug for WorkerBuilder {
+    /// The connection shows as `ConnectionConfig` does, with its API key redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerBuilder")
+            .field("task_queue", &self.task_queue)
+            .field("activities", &self.set.names().collect::<Vec<_>>())
+            .field("connection", &self.connection)
+            .field("identity", &self.identity)
+            .field("pollers", &self.pollers)
+            .field("resource_based_slots", &self.resource_based_slots)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WorkerBuilder {
+    pub(super) fn new(task_queue: String, set: ActivitySet) -> Self {
+        Self {
+            task_queue,
+            set,
+            options: DispatchOptions::default(),
+            connection: None,
+            identity: None,
+            pollers: None,
+            resource_based_slots: None,
+            versioning: WorkerVersioningStrategy::None {
+                build_id: String::new(),
+            },
+            max_worker_activities_per_second: None,
+            max_task_queue_activities_per_second: None,
+            max_heartbeat_throttle_interval: None,
+            default_heartbeat_throttle_interval: None,
+            metrics: metrics::Exporter::default(),
+        }
+    }
+}
+
+impl WorkerBuilder {
+    crate::dispatch::dispatch_builder_methods!();
+
+    /// The server and namespace; by default, [`ConnectionConfig::from_env`].
+    pub fn connection(mut self, connection: ConnectionConfig) -> Self {
+        self.connection = Some(Source::Config(connection));
+        self
+    }
+
+    /// Serves on the connection and namespace of `client`, a client the process already has,
+    /// instead of connecting again: one connection, one set of credentials (a key set on it
+    /// reaches the worker too), shared with the rest of the code.
+    ///
+    /// ```no_run
+    /// use activity_runtime::{ConnectionConfig, Worker, activity_set};
+    ///
+    /// # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = ConnectionConfig::from_env()?.client().await?;
+    /// let worker = Worker::builder("reports", activity_set![])
+    ///     .client(&client)
+    ///     .build()
+    ///     .await?;
+    /// // `client` still starts workflows and activities, on the same connection.
+    /// # Ok(()) }
+    /// ```
+    pub fn client(mut self, client: &Client) -> Self {
+        self.connection = Some(Source::Client {
+            connection: client.connection().clone(),
+            namespace: client.options().namespace.clone(),
+        });
+        self
+    }
+
+    /// The identity the server shows for this worker; by default `pid@hostname`.
+    pub fn identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = Some(identity.into());
+        self
+    }
+
+    /// How many polls for activity tasks may be open at once, fixed. Default: Core's, 5 fixed
+    /// polls, or autoscaling when the server's namespace asks workers to enrol in it.
+    pub fn pollers(mut self, pollers: usize) -> Self {
+        self.pollers = Some(PollerBehavior::SimpleMaximum(pollers));
+        self
+    }
+
+    /// Scales the polls for activity tasks on the server's feedback, instead of a fixed
+    /// number: more while tasks wait, fewer while polls come back empty. Replaces
+    /// [`pollers`](Self::pollers) (the last one set wins).
+    pub fn poller_autoscaling(mut self, autoscaling: PollerAutoscaling) -> Self {
+        self.pollers = Some(autoscaling.behavior());
+        self
+    }
+
+    /// Hands activity slots out while the host's memory and CPU use stay under the targets,
+    /// instead of a fixed [`max_concurrent_activities`](Self::max_concurrent_activities),
+    /// which it replaces. The blocking pool keeps its own size: raise
+    /// [`blocking_threads`](Self::blocking_threads) with `max_slots` when blocking
+    /// activities should use every slot. Default: fixed slots.
+    pub fn resource_based_slots(mut self, slots: ResourceBasedSlots) -> Self {
+        self.resource_based_slots = Some(slots);
+        self
+    }
+
+    /// The worker deployment and version this worker belongs to, for Worker Versioning.
+    /// Default: none, an unversioned worker.
+    pub fn deployment(mut self, deployment: WorkerDeployment) -> Self {
+        self.versioning = deployment.strategy();
+        self
+    }
+
+    /// The build this worker runs, shown by the server, without Worker Versioning. Replaces
+    /// [`deployment`](Self::deployment) (the last one set wins). Default: none.
+    pub fn build_id(mut self, build_id: impl Into<String>) -> Self {
+        self.versioning = WorkerVersioningStrategy::None {
+            build_id: build_id.into(),
+        };
+        self
+    }
+
+    /// The longest Core waits between two heartbeats it sends for one attempt: it sends the
+    /// latest details at most once per interval, 80 % of the heartbeat timeout, capped by
+    /// this. Default 60 s.
+    pub fn max_heartbeat_throttle_interval(mut self, interval: Duration) -> Self {
+        self.max_heartbeat_throttle_interval = Some(interval);
+        self
+    }
+
+    /// The interval between two heartbeats Core sends for one attempt when the activity has
+    /// no heartbeat timeout. Default 30 s; shorten it when callers read heartbeat details
+    /// (progress) while the activity runs.
+    pub fn default_heartbeat_throttle_interval(mut self, interval: Duration) -> Self {
+        self.default_heartbeat_throttle_interval = Some(interval);
+        self
+    }
+
+    /// The most activities per second this worker starts.
+    pub fn max_worker_activities_per_second(mut self, rate: f64) -> Self {
+        self.max_worker_activities_per_second = Some(rate);
+        self
+    }
+
+    /// The most activities per second the server hands out on this task queue, across workers.
+    pub fn max_task_queue_activities_per_second(mut self, rate: f64) -> Self {
+        self.max_task_queue_activities_per_second = Some(rate);
+        self
+    }
+
+    /// Serves Core's metrics (slots, poll and schedule-to-start latencies, executions and
+    /// failures by activity type) and the activities' own
+    /// ([`ActivityContext::metric_meter`](crate::ActivityContext::metric_meter)) at `address`
+    /// for Prometheus to scrape, at `/metrics`. Port 0 picks a free port, which
+    /// [`Worker::metrics_address`] reports.
+    ///
+    /// Default: the address in `TEMPORAL_PROMETHEUS_ADDRESS` (for example `0.0.0.0:9464`), so
+    /// that a deployment turns metrics on without a code change; none when it is unset or
+    /// empty. A value that is not an address fails [`build`](Self::build), naming it. A worker
+    /// has one metrics exporter: this, or (feature `otlp`) `otlp_metrics`, whichever is set
+    /// last; the variable is read only when neither is.
+    pub fn prometheus(mut self, address: SocketAddr) -> Self {
+        self.metrics = metrics::Exporter::Prometheus(address);
+        self
+    }
+
+    /// Pushes Core's metrics and the activities' own to an OpenTelemetry collector over OTLP
+    /// (feature `otlp`), instead of serving them for Prometheus: a worker has one metrics
+    /// exporter, the last one set.
+    ///
+    /// Default: when neither this nor [`prometheus`](Self::prometheus) is called and
+    /// `TEMPORAL_PROMETHEUS_ADDRESS` is unset, the collector that the standard variables name
+    /// (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, with
+    /// `OTEL_EXPORTER_OTLP_PROTOCOL` `grpc` or `http/protobuf`, and
+    /// `OTEL_EXPORTER_OTLP_HEADERS`); none when they are unset.
+    ///
+    /// ```no_run
+    /// use activity_runtime::worker::OtlpMetrics;
+    /// use activity_runtime::{Worker, activity_set};
+    ///
+    /// # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    /// let worker = Worker::builder("reports", activity_set![])
+    ///     .otlp_metrics(OtlpMetrics::grpc("http://otel-collector:4317")?)
+    ///     .build()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "otlp")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
+    pub fn otlp_metrics(mut self, collector: OtlpMetrics) -> Self {
+        self.metrics = metrics::Exporter::Otlp(collector);
+        self
+    }
+
+    /// Checks the activities, connects, and registers the worker with Temporal Core.
+    ///
+    /// # Errors
+    /// When the set cannot run (named duplicates, missing state), the connection settings are
+    /// malformed, the server cannot be reached, or Core refuses the configuration.
+    pub async fn build(mut self) -> Result<Worker, WorkerError> {
+        let start_error = |task_queue: &str, source: BoxError| WorkerError::Start {
+            task_queue: task_queue.to_owned(),
+            source,
+        };
+        let tuner = match &self.resource_based_slots {
+            Some(slots) => {
+                // Core decides; the dispatcher's own slots must never be the tighter bound.
+                self.options.max_concurrent_activities = slots.max();
+                Some(
+                    slots
+                        .tuner()
+                        .map_err(|error| start_error(&self.task_queue, error.into()))?,
+                )
+            }
+            None => None,
+        };
+        let max_outstanding = self.options.max_concurrent_activities;
+        let graceful_shutdown_period = self.options.graceful_shutdown_period;
+        let telemetry = metrics::telemetry(self.metrics)
+            .map_err(|error| start_error(&self.task_queue, error))?;
+        self.options.meter = telemetry.activities;
+        let dispatcher = Dispatcher::new(self.set, self.options)?;
+        let identity = self.identity.unwrap_or_else(|| {
+            format!(
+                "{}@{}",
+                std::process::id(),
+                gethostname::gethostname().to_string_lossy()
+            )
+        });
+        let (connection, namespace) = match self.connection {
+            Some(Source::Client {
+                connection,
+                namespace,
+            }) => (connection, namespace),
+            source => {
+                let config = match source {
+                    Some(Source::Config(config)) => config,
+                    _ => ConnectionConfig::from_env()?,
+                };
+                (config.connect(&identity).await?, config.namespace)
+            }
+        };
+        let start_error = |source: BoxError| start_error(&self.task_queue, source);
+        let runtime_options = RuntimeOptions::builder()
+            .telemetry_options(telemetry.core)
+            .build()
+            .map_err(|error| start_error(error.into()))?;
+        let runtime = CoreRuntime::new_assume_tokio(runtime_options)
+            .map_err(|error| start_error(error.into()))?;
+        let config = WorkerConfig::builder()
+            .namespace(namespace.clone())
+            .task_queue(self.task_queue.clone())
+            .client_identity_override(identity)
+            .task_types(WorkerTaskTypes::activity_only())
+            .versioning_strategy(self.versioning)
+            .maybe_tuner(tuner.clone())
+            .maybe_max_outstanding_activities(tuner.is_none().then_some(max_outstanding))
+            .maybe_activity_task_poller_behavior(self.pollers)
+            .maybe_max_worker_activities_per_second(self.max_worker_activities_per_second)
+            .maybe_max_task_queue_activities_per_second(self.max_task_queue_activities_per_second)
+            .maybe_max_heartbeat_throttle_interval(self.max_heartbeat_throttle_interval)
+            .maybe_default_heartbeat_throttle_interval(self.default_heartbeat_throttle_interval)
+            .graceful_shutdown_period(graceful_shutdown_period)
+            .build()
+            .map_err(|error| start_error(error.into()))?;
+        let core = init_worker(&runtime, config, connection.clone())
+            .map_err(|error| start_error(error.into()))?;
+        core.validate()
+            .await
+            .map_err(|error| start_error(error.into()))?;
+        Ok(Worker {
+            core: Arc::new(core),
+            metrics: telemetry.endpoint,
+            connection,
+            _runtime: runtime,
+            dispatcher,
+            task_queue: self.task_queue,
+            namespace,
+        })
+    }
+}

@@ -39,7 +39,7 @@ pub struct WorkerBuilder {
 
 /// Where the worker's connection comes from.
 enum Source {
-    Config(ConnectionConfig),
+    Config(Box<ConnectionConfig>),
     /// A client's, shared.
     Client {
         connection: Connection,
@@ -100,7 +100,7 @@ impl WorkerBuilder {
 
     /// The server and namespace; by default, [`ConnectionConfig::from_env`].
     pub fn connection(mut self, connection: ConnectionConfig) -> Self {
-        self.connection = Some(Source::Config(connection));
+        self.connection = Some(Source::Config(Box::new(connection)));
         self
     }
 
@@ -289,7 +289,7 @@ impl WorkerBuilder {
             }) => (connection, namespace),
             source => {
                 let config = match source {
-                    Some(Source::Config(config)) => config,
+                    Some(Source::Config(config)) => *config,
                     _ => ConnectionConfig::from_env()?,
                 };
                 (config.connect(&identity).await?, config.namespace)

@@ -5,9 +5,11 @@
 //! that resumes from its last heartbeat, and round-trips bytes; its result carries what it saw.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use activity_runtime::client::RetryPolicy;
+use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
 use activity_runtime::{ActivityContext, ActivityError, State, activity, activity_set, official};
 use serde::{Deserialize, Serialize};
 use temporalio_client::{WorkflowGetResultOptions, WorkflowStartOptions};
@@ -335,10 +337,28 @@ impl CallsOurs {
     }
 }
 
+/// Records the activity type of every attempt it wraps, and whether it failed.
+struct Wrapped(Arc<Mutex<Vec<String>>>);
+
+impl ActivityInterceptor for Wrapped {
+    fn execute<'a>(&'a self, attempt: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let outcome = next.run().await;
+            let verdict = if outcome.is_ok() { "ok" } else { "failed" };
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{} {verdict}", attempt.info().activity_type));
+            outcome
+        })
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
     let queue = server::task_queue("official-sdk");
     let client = calls::client().await;
+    let wrapped = Arc::new(Mutex::new(Vec::new()));
     let activities = official::Activities::builder(activity_set![
         compute_total,
         label,
@@ -353,6 +373,8 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
     // A codec on our side too: failures still reach the workflow whole, their messages
     // included, since the official worker's converter owns their encoding.
     .codec(crate::heartbeats::SlowCodec::default())
+    // Interceptors wrap the official worker's attempts as they do ours.
+    .interceptor(Wrapped(Arc::clone(&wrapped)))
     .build()
     .expect("the set is valid");
     let options = WorkerOptions::new(queue.as_str())
@@ -402,6 +424,18 @@ async fn an_official_sdk_workflow_calls_our_activities_in_the_same_worker() {
         SAW_CANCELLATION.load(Ordering::SeqCst),
         "the activity saw its cancellation through our context"
     );
+    let wrapped = wrapped.lock().unwrap();
+    for attempt in [
+        "compute_total ok",
+        "refuse failed",
+        "panic_once failed",
+        "panic_once ok",
+    ] {
+        assert!(
+            wrapped.iter().any(|seen| seen == attempt),
+            "{attempt} in {wrapped:?}"
+        );
+    }
 }
 
 #[test]

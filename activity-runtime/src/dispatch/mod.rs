@@ -284,9 +284,8 @@ impl Dispatcher {
         let activity_type = info.activity_type.clone();
         let cancellation = task.cancellation.clone();
         let result = task.result.clone();
-        let interceptors = &self.shared.interceptors;
         // Made only for interceptors: it clones the info.
-        let intercepted = (!interceptors.is_empty()).then(|| Attempt {
+        let intercepted = (!self.shared.interceptors.is_empty()).then(|| Attempt {
             info: info.clone(),
             headers: Arc::clone(&headers),
             span: span.clone(),
@@ -299,25 +298,7 @@ impl Dispatcher {
                 .instrument(span.clone());
             let outcome = match &intercepted {
                 None => activity.await,
-                Some(attempt) => {
-                    let produced = OnceLock::new();
-                    let activity = activity.inspect(|outcome| {
-                        if let (Some(_), Ok(payload)) = (&result, outcome) {
-                            let _ = produced.set(payload.clone());
-                        }
-                    });
-                    let outcome = Next::new(interceptors, attempt, activity.boxed())
-                        .run()
-                        .await;
-                    // A test environment returns the function's own value only while it is
-                    // what the worker reports.
-                    if let Some(result) = &result
-                        && produced.get() != outcome.as_ref().ok()
-                    {
-                        result.lock().unwrap_or_else(PoisonError::into_inner).take();
-                    }
-                    outcome
-                }
+                Some(attempt) => self.intercept(attempt, activity, result.as_ref()).await,
             };
             self.finish(&activity_type, outcome)
                 .instrument(span.clone())
@@ -350,6 +331,31 @@ impl Dispatcher {
             // Its message quotes no user data, so it needs no sealing.
             () = self.shutdown_deadline(&cancellation) => Err(self.abandoned(&activity_type)),
         }
+    }
+
+    /// Runs `activity` inside the interceptors. A test environment's `result` keeps the
+    /// function's own value only while it is what the interceptors report.
+    async fn intercept(
+        &self,
+        attempt: &Attempt,
+        activity: impl Future<Output = Outcome> + Send,
+        result: Option<&ResultSlot>,
+    ) -> Outcome {
+        let produced = OnceLock::new();
+        let activity = activity.inspect(|outcome| {
+            if let (Some(_), Ok(payload)) = (result, outcome) {
+                let _ = produced.set(payload.clone());
+            }
+        });
+        let outcome = Next::new(&self.shared.interceptors, attempt, activity.boxed())
+            .run()
+            .await;
+        if let Some(result) = result
+            && produced.get() != outcome.as_ref().ok()
+        {
+            result.lock().unwrap_or_else(PoisonError::into_inner).take();
+        }
+        outcome
     }
 
     /// The attempt up to the activity's outcome, before the codec: the slot, the lookup, the

@@ -4,9 +4,9 @@
 //! On a [`Worker`](crate::Worker) they go through the same exporter as Temporal Core's own
 //! metrics (for example [`WorkerBuilder::prometheus`](crate::worker::WorkerBuilder::prometheus)),
 //! labelled with the activity type, task queue and namespace; a worker with no exporter drops
-//! them at almost no cost. In an [`ActivityEnvironment`](crate::testing::ActivityEnvironment)
+//! them. In an [`ActivityEnvironment`](crate::testing::ActivityEnvironment)
 //! they are kept in memory, for the test to read with
-//! [`RecordedMetrics`](crate::testing::RecordedMetrics).
+//! [`RecordedMetrics`].
 //!
 //! Create instruments once per attempt (or once per use) and record on them: creating one
 //! looks up its series, recording does not.

@@ -127,7 +127,8 @@ impl ActivitiesBuilder {
     /// use temporalio_common::telemetry::{
     ///     PrometheusExporterOptions, TelemetryOptions, start_prometheus_metric_exporter,
     /// };
-    /// use temporalio_sdk::{Runtime, RuntimeOptions};
+    /// use temporalio_sdk::Runtime;
+    /// use temporalio_sdk::runtime::RuntimeOptions;
     ///
     /// let address = "127.0.0.1:9464".parse()?;
     /// let exporter = start_prometheus_metric_exporter(

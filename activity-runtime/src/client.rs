@@ -20,7 +20,7 @@ use crate::payload::{ArgumentList, IntoArguments};
 
 use crate::payload::{FromPayload, PayloadError};
 pub use temporalio_client::{ActivityStartOptions, Client};
-pub use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
+pub use temporalio_common::{ActivityCloseTimeouts, Priority, RetryPolicy};
 
 /// Why a standalone activity did not produce a result.
 #[derive(Debug, thiserror::Error)]

@@ -38,7 +38,7 @@ use temporalio_sdk::activities::{
 };
 
 use crate::activity::{ActivitySet, OfficialExecutor};
-use crate::context::{ActivityInfo, Cancellation, CancellationDetails, WorkflowInfo};
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, TaskToken, WorkflowInfo};
 use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, ErrorCategory, ErrorKind};
 
@@ -235,12 +235,16 @@ fn heartbeats_to(context: OfficialContext) -> HeartbeatDelivery {
     }))
 }
 
+/// Our info from the official SDK's. Its type is `#[non_exhaustive]`, so a field it adds
+/// cannot be a compile error here as Core's are in the worker's translation: it holds no
+/// start-to-close or schedule-to-close timeout, only their deadline.
 fn info_from(activity_type: &str, info: &temporalio_sdk::activities::ActivityInfo) -> ActivityInfo {
     let workflow = info.workflow_id.clone().map(|workflow_id| {
         WorkflowInfo::builder()
             .workflow_id(workflow_id)
             .run_id(info.workflow_run_id.clone().unwrap_or_default())
             .workflow_type(info.workflow_type.clone().unwrap_or_default())
+            .namespace(info.namespace.clone())
             .build()
     });
     ActivityInfo::builder(activity_type)
@@ -253,6 +257,11 @@ fn info_from(activity_type: &str, info: &temporalio_sdk::activities::ActivityInf
         .maybe_started_time(info.started_time)
         .maybe_current_attempt_scheduled_time(info.current_attempt_scheduled_time)
         .maybe_heartbeat_timeout(info.heartbeat_timeout)
+        .task_token(TaskToken::from(info.task_token.clone()))
+        .maybe_activity_run_id(info.activity_run_id.clone())
+        .maybe_retry_policy(info.retry_policy.clone())
+        .priority(info.priority.clone())
+        .is_local(info.is_local)
         .build()
 }
 

@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity_info;
 mod blocking_runtime;
 mod cli;
 mod examples;

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use temporalio_common::{Priority, RetryPolicy};
+
 /// Who and where an activity attempt is, as the server describes it (Python's
 /// `activity.info()`).
 ///
@@ -20,7 +22,7 @@ use std::time::{Duration, SystemTime};
 /// assert_eq!(info.attempt, 3);
 /// assert_eq!(info.namespace, "default");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, bon::Builder)]
+#[derive(Debug, Clone, PartialEq, bon::Builder)]
 #[builder(on(String, into))]
 #[non_exhaustive]
 pub struct ActivityInfo {
@@ -53,6 +55,64 @@ pub struct ActivityInfo {
     pub schedule_to_close_timeout: Option<Duration>,
     /// How often the activity must heartbeat, if it must.
     pub heartbeat_timeout: Option<Duration>,
+    /// The token that names this attempt to the server, for completing it from elsewhere
+    /// (Python's `info.task_token`); empty where no server issued one.
+    #[builder(default)]
+    pub task_token: TaskToken,
+    /// The run of a standalone activity; `None` for a workflow's activity.
+    pub activity_run_id: Option<String>,
+    /// The retry policy the server applies: the caller's, with the server's defaults and
+    /// limits filled in ([`client::RetryPolicy`](crate::client::RetryPolicy)).
+    pub retry_policy: Option<RetryPolicy>,
+    /// The priority the caller gave the activity ([`client::Priority`](crate::client::Priority)).
+    #[builder(default)]
+    pub priority: Priority,
+    /// Whether a workflow runs it as a local activity, in its own worker, without the server.
+    #[builder(default)]
+    pub is_local: bool,
+}
+
+/// The server's token for one activity attempt: opaque bytes that address it when completing
+/// it from outside the worker.
+///
+/// ```
+/// use activity_runtime::context::TaskToken;
+///
+/// let token = TaskToken::from(vec![1, 2, 3]);
+/// assert_eq!(token.as_bytes(), [1, 2, 3]);
+/// assert_eq!(format!("{token:?}"), "TaskToken(3 bytes)");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct TaskToken(Vec<u8>);
+
+impl TaskToken {
+    /// The token's bytes, to store beside the work that completes the activity.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The token's bytes, owned.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+
+    /// Whether no server issued a token (a context made by hand or a test environment).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<Vec<u8>> for TaskToken {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl std::fmt::Debug for TaskToken {
+    /// The length only: the token lets whoever holds it complete the activity.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TaskToken({} bytes)", self.0.len())
+    }
 }
 
 /// The workflow that called an activity; [`WorkflowInfo::builder`] makes one for tests, every
@@ -70,6 +130,9 @@ pub struct WorkflowInfo {
     /// The workflow's type name.
     #[builder(default)]
     pub workflow_type: String,
+    /// The workflow's namespace, which is the activity's.
+    #[builder(default)]
+    pub namespace: String,
 }
 
 impl ActivityInfo {

@@ -26,7 +26,7 @@ use crate::payload::{self, Payload, PayloadError};
 
 pub(crate) use cancellation::Cancellation;
 pub use cancellation::CancellationDetails;
-pub use info::{ActivityInfo, WorkflowInfo};
+pub use info::{ActivityInfo, TaskToken, WorkflowInfo};
 pub use state::State;
 pub use state::StateRequirement;
 use state::{StateMap, missing_state};

@@ -297,7 +297,7 @@ impl Worker {
                     });
                 });
                 let task = Task {
-                    info: info_from(&start, &self.task_queue, &self.namespace),
+                    info: info_from(&token, &start, &self.task_queue, &self.namespace),
                     headers: start.header_fields,
                     arguments: start.input,
                     last_heartbeat_details: start.heartbeat_details,

@@ -8,7 +8,9 @@ use temporalio_common::protos::coresdk::activity_result::ActivityExecutionResult
 use temporalio_common::protos::coresdk::activity_task::{ActivityCancelReason, Cancel, Start};
 
 use crate::activity::Outcome;
-use crate::context::{ActivityInfo, CancellationDetails, WorkflowInfo};
+use temporalio_common::{Priority, RetryPolicy};
+
+use crate::context::{ActivityInfo, CancellationDetails, TaskToken, WorkflowInfo};
 use crate::error::{ActivityError, ErrorKind, RuntimeFailure};
 
 /// What Core receives for an outcome.
@@ -32,52 +34,76 @@ pub(super) fn refused_completion(refused: &impl std::fmt::Display) -> ActivityEr
         .bounded()
 }
 
-/// Python's `activity.info()` from Core's start task.
-pub(super) fn info_from(start: &Start, task_queue: &str, namespace: &str) -> ActivityInfo {
-    let workflow = start
-        .workflow_execution
+/// Python's `activity.info()` from Core's start task and its token. Every field of `Start` is
+/// named, so that a field a new Core adds fails to compile here instead of going missing.
+pub(super) fn info_from(
+    task_token: &[u8],
+    start: &Start,
+    task_queue: &str,
+    namespace: &str,
+) -> ActivityInfo {
+    let Start {
+        workflow_namespace,
+        workflow_type,
+        workflow_execution,
+        activity_id,
+        activity_type,
+        // The dispatcher's, not the info's.
+        header_fields: _,
+        input: _,
+        heartbeat_details: _,
+        scheduled_time,
+        current_attempt_scheduled_time,
+        started_time,
+        attempt,
+        schedule_to_close_timeout,
+        start_to_close_timeout,
+        heartbeat_timeout,
+        retry_policy,
+        priority,
+        is_local,
+        run_id,
+    } = start;
+    let namespace = if workflow_namespace.is_empty() {
+        namespace
+    } else {
+        workflow_namespace
+    };
+    let workflow = workflow_execution
         .as_ref()
         .filter(|execution| !execution.workflow_id.is_empty())
         .map(|execution| WorkflowInfo {
             workflow_id: execution.workflow_id.clone(),
             run_id: execution.run_id.clone(),
-            workflow_type: start.workflow_type.clone(),
+            workflow_type: workflow_type.clone(),
+            namespace: namespace.to_string(),
         });
     ActivityInfo {
-        activity_id: start.activity_id.clone(),
-        attempt: start.attempt,
+        activity_id: activity_id.clone(),
+        attempt: *attempt,
         workflow,
         task_queue: task_queue.to_string(),
-        namespace: if start.workflow_namespace.is_empty() {
-            namespace.to_string()
-        } else {
-            start.workflow_namespace.clone()
-        },
-        scheduled_time: start
-            .scheduled_time
+        namespace: namespace.to_string(),
+        scheduled_time: scheduled_time.as_ref().map(|t| time(t.seconds, t.nanos)),
+        started_time: started_time.as_ref().map(|t| time(t.seconds, t.nanos)),
+        current_attempt_scheduled_time: current_attempt_scheduled_time
             .as_ref()
             .map(|t| time(t.seconds, t.nanos)),
-        started_time: start
-            .started_time
-            .as_ref()
-            .map(|t| time(t.seconds, t.nanos)),
-        current_attempt_scheduled_time: start
-            .current_attempt_scheduled_time
-            .as_ref()
-            .map(|t| time(t.seconds, t.nanos)),
-        start_to_close_timeout: start
-            .start_to_close_timeout
+        start_to_close_timeout: start_to_close_timeout
             .as_ref()
             .map(|d| duration(d.seconds, d.nanos)),
-        schedule_to_close_timeout: start
-            .schedule_to_close_timeout
+        schedule_to_close_timeout: schedule_to_close_timeout
             .as_ref()
             .map(|d| duration(d.seconds, d.nanos)),
-        heartbeat_timeout: start
-            .heartbeat_timeout
+        heartbeat_timeout: heartbeat_timeout
             .as_ref()
             .map(|d| duration(d.seconds, d.nanos)),
-        ..ActivityInfo::new(start.activity_type.clone())
+        task_token: TaskToken::from(task_token.to_vec()),
+        activity_run_id: (!run_id.is_empty()).then(|| run_id.clone()),
+        retry_policy: retry_policy.clone().map(RetryPolicy::from),
+        priority: priority.clone().map(Priority::from).unwrap_or_default(),
+        is_local: *is_local,
+        ..ActivityInfo::new(activity_type.clone())
     }
 }
 
@@ -174,9 +200,18 @@ mod tests {
             }),
             heartbeat_timeout: Some(Duration::from_millis(2_500).try_into().unwrap()),
             scheduled_time: Some((UNIX_EPOCH + Duration::from_secs(10)).into()),
+            retry_policy: Some(
+                RetryPolicy::builder()
+                    .maximum_attempts(4)
+                    .initial_interval(Duration::from_millis(300))
+                    .build()
+                    .into(),
+            ),
+            priority: Some(Priority::builder().priority_key(2).build().into()),
+            is_local: true,
             ..Start::default()
         };
-        let info = info_from(&start, "payments", "billing");
+        let info = info_from(b"token-7", &start, "payments", "billing");
         assert_eq!(
             (
                 info.activity_type.as_str(),
@@ -191,6 +226,19 @@ mod tests {
             ("order-7", "run-1")
         );
         assert_eq!(workflow.workflow_type, "Checkout");
+        assert_eq!(workflow.namespace, "billing");
+        assert_eq!(info.task_token.as_bytes(), b"token-7");
+        let retry_policy = info.retry_policy.expect("the server's retry policy");
+        assert_eq!(
+            (
+                retry_policy.maximum_attempts(),
+                retry_policy.initial_interval()
+            ),
+            (4, Duration::from_millis(300))
+        );
+        assert_eq!(info.priority.priority_key, Some(2));
+        assert!(info.is_local);
+        assert_eq!(info.activity_run_id, None);
         assert_eq!(
             (info.task_queue.as_str(), info.namespace.as_str()),
             ("payments", "billing")
@@ -201,11 +249,24 @@ mod tests {
             Some(UNIX_EPOCH + Duration::from_secs(10))
         );
 
-        let standalone = info_from(&Start::default(), "q", "default");
+        let standalone = info_from(
+            b"",
+            &Start {
+                run_id: "activity-run-1".into(),
+                ..Start::default()
+            },
+            "q",
+            "default",
+        );
         assert!(
             standalone.workflow.is_none(),
             "a standalone activity has no workflow"
         );
+        assert_eq!(
+            standalone.activity_run_id.as_deref(),
+            Some("activity-run-1")
+        );
+        assert!(standalone.task_token.is_empty());
     }
 
     #[test]

@@ -269,10 +269,14 @@ fn info_from(activity_type: &str, info: &temporalio_sdk::activities::ActivityInf
 /// details, and the cause chain as the source chain it encodes.
 fn to_official(error: ActivityError) -> OfficialError {
     let details = (!error.details().is_empty()).then(|| RawValue::new(error.details().to_vec()));
-    if error.kind() == ErrorKind::Cancelled {
-        return OfficialError::Cancelled {
-            details: details.map(Into::into),
-        };
+    match error.kind() {
+        ErrorKind::Cancelled => {
+            return OfficialError::Cancelled {
+                details: details.map(Into::into),
+            };
+        }
+        ErrorKind::CompleteAsync => return OfficialError::WillCompleteAsync,
+        _ => {}
     }
     let source = Chain::new(
         error.message().to_string(),

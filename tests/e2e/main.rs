@@ -8,6 +8,7 @@
 mod support;
 
 mod activity_info;
+mod async_completion;
 mod blocking_runtime;
 mod cli;
 mod examples;

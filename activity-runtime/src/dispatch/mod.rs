@@ -316,12 +316,17 @@ impl Dispatcher {
             let outcome =
                 span.in_scope(|| self.settle(&activity_type, outcome, cancellation.details()));
             match outcome {
-                Err(error) if self.shared.encode_failure_messages => Err(self
-                    .shared
-                    .codec
-                    .seal_failure(error)
-                    .instrument(span.clone())
-                    .await),
+                Err(error)
+                    if self.shared.encode_failure_messages
+                        && error.kind() != ErrorKind::CompleteAsync =>
+                {
+                    Err(self
+                        .shared
+                        .codec
+                        .seal_failure(error)
+                        .instrument(span.clone())
+                        .await)
+                }
                 outcome => outcome,
             }
         };
@@ -485,6 +490,8 @@ impl Dispatcher {
     ) -> Outcome {
         let error = match outcome {
             Ok(result) => return Ok(result),
+            // Not a failure: nothing to bound or seal.
+            Err(error) if error.kind() == ErrorKind::CompleteAsync => return Err(error),
             Err(error) => error,
         };
         let error = match (error.kind(), cancellation) {

@@ -81,7 +81,7 @@ struct Rare {
     encoded_attributes: Vec<Payload>,
 }
 
-/// Whether the attempt failed or acknowledged a cancellation.
+/// Whether the attempt failed, acknowledged a cancellation, or handed its completion off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -89,6 +89,9 @@ pub enum ErrorKind {
     Application,
     /// The activity stopped because its cancellation was requested.
     Cancelled,
+    /// Not a failure: the activity will be completed from elsewhere, by its task token or
+    /// ids ([`ActivityError::complete_async`]).
+    CompleteAsync,
 }
 
 /// How a failure is logged and counted, as Temporal's `ApplicationErrorCategory`.
@@ -143,6 +146,31 @@ impl ActivityError {
             kind: ErrorKind::Cancelled,
             error_type: "CancelledError".to_string(),
             ..Self::new("activity cancelled")
+        }
+    }
+
+    /// Hands the activity's completion off: the function returns, its slot is freed, and the
+    /// server waits for someone else to complete, fail or cancel the activity by its task
+    /// token ([`ActivityInfo::task_token`](crate::context::ActivityInfo::task_token)) or its
+    /// ids, within its timeouts (Python's `activity.raise_complete_async()`, Go's
+    /// `activity.ErrResultPending`). The function's return type stays what it is.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, ActivityError, activity};
+    ///
+    /// #[activity]
+    /// async fn request_approval(ctx: ActivityContext, request: String) -> Result<bool, ActivityError> {
+    ///     let token = ctx.info().task_token.clone();
+    ///     // Store `token` with the request; the approval service completes the activity.
+    ///     # let _ = (token, request);
+    ///     Err(ActivityError::complete_async())
+    /// }
+    /// ```
+    pub fn complete_async() -> Self {
+        Self {
+            kind: ErrorKind::CompleteAsync,
+            error_type: "CompleteAsync".to_string(),
+            ..Self::new("the activity will be completed asynchronously")
         }
     }
 
@@ -295,18 +323,21 @@ impl ActivityError {
                 details,
                 ..CanceledFailureInfo::default()
             }),
-            ErrorKind::Application => FailureInfo::ApplicationFailureInfo(ApplicationFailureInfo {
-                r#type: self.error_type.clone(),
-                non_retryable: self.non_retryable,
-                details,
-                next_retry_delay: self
-                    .next_retry_delay()
-                    .and_then(|delay| delay.try_into().ok()),
-                category: match self.category {
-                    ErrorCategory::Unspecified => ApplicationErrorCategory::Unspecified,
-                    ErrorCategory::Benign => ApplicationErrorCategory::Benign,
-                } as i32,
-            }),
+            // A hand-off is no failure; were it reported as one, its type says what it was.
+            ErrorKind::Application | ErrorKind::CompleteAsync => {
+                FailureInfo::ApplicationFailureInfo(ApplicationFailureInfo {
+                    r#type: self.error_type.clone(),
+                    non_retryable: self.non_retryable,
+                    details,
+                    next_retry_delay: self
+                        .next_retry_delay()
+                        .and_then(|delay| delay.try_into().ok()),
+                    category: match self.category {
+                        ErrorCategory::Unspecified => ApplicationErrorCategory::Unspecified,
+                        ErrorCategory::Benign => ApplicationErrorCategory::Benign,
+                    } as i32,
+                })
+            }
         };
         // The innermost cause first, so that each wraps the one below it.
         let depths = (1..=self.causes.len()).rev();

@@ -20,6 +20,9 @@ pub(super) fn execution_result(outcome: Outcome) -> ActivityExecutionResult {
         Err(error) if error.kind() == ErrorKind::Cancelled => {
             ActivityExecutionResult::cancel(error.to_failure())
         }
+        Err(error) if error.kind() == ErrorKind::CompleteAsync => {
+            ActivityExecutionResult::will_complete_async()
+        }
         Err(error) => ActivityExecutionResult::fail(error.to_failure()),
     }
 }

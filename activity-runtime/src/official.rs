@@ -32,7 +32,6 @@ use std::sync::Arc;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use temporalio_common::data_converters::RawValue;
-use temporalio_common::error::{ApplicationErrorCategory, ApplicationFailure};
 use temporalio_sdk::activities::{
     ActivityContext as OfficialContext, ActivityError as OfficialError,
 };
@@ -40,7 +39,7 @@ use temporalio_sdk::activities::{
 use crate::activity::{ActivitySet, OfficialExecutor};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, TaskToken, WorkflowInfo};
 use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
-use crate::error::{ActivityError, BuildError, ErrorCategory, ErrorKind};
+use crate::error::{ActivityError, BuildError, ErrorKind};
 
 pub use crate::activity::OfficialActivities as Activities;
 
@@ -278,47 +277,5 @@ fn to_official(error: ActivityError) -> OfficialError {
         ErrorKind::CompleteAsync => return OfficialError::WillCompleteAsync,
         _ => {}
     }
-    let source = Chain::new(
-        error.message().to_string(),
-        error.causes().iter().map(|cause| cause.message.clone()),
-    );
-    let failure = ApplicationFailure::builder(source)
-        .type_name(error.error_type().to_string())
-        .non_retryable(error.is_non_retryable())
-        .maybe_next_retry_delay(error.next_retry_delay())
-        .category(match error.category() {
-            ErrorCategory::Benign => ApplicationErrorCategory::Benign,
-            _ => ApplicationErrorCategory::Unspecified,
-        })
-        .maybe_details(details)
-        .build();
-    OfficialError::Application(Box::new(failure))
-}
-
-/// A message and its causes' messages, as an error with a `source()` chain.
-#[derive(Debug)]
-struct Chain {
-    message: String,
-    source: Option<Box<Chain>>,
-}
-
-impl Chain {
-    fn new(message: String, causes: impl DoubleEndedIterator<Item = String>) -> Self {
-        let source = causes.rev().fold(None, |source, message| {
-            Some(Box::new(Chain { message, source }))
-        });
-        Chain { message, source }
-    }
-}
-
-impl std::fmt::Display for Chain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Chain {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|source| source as _)
-    }
+    OfficialError::Application(Box::new(error.to_application_failure()))
 }

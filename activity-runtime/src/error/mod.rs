@@ -12,6 +12,7 @@ use temporalio_common::protos::temporal::api::failure::v1::{
     ApplicationFailureInfo, CanceledFailureInfo, Failure,
 };
 
+mod application;
 mod build;
 mod encoded;
 mod failures;

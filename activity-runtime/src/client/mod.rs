@@ -2,6 +2,8 @@
 //! payloads as the worker: Python's `client.execute_activity`, for examples, tests and services
 //! that start activities without a workflow.
 
+mod completion;
+
 use std::marker::PhantomData;
 
 use temporalio_client::errors::{
@@ -19,6 +21,7 @@ use crate::payload::codec::PayloadCodec;
 use crate::payload::{ArgumentList, IntoArguments};
 
 use crate::payload::{FromPayload, PayloadError};
+pub use completion::{AsyncCompletion, CompletionError, HeartbeatResponse};
 pub use temporalio_client::{ActivityStartOptions, Client};
 pub use temporalio_common::{ActivityCloseTimeouts, Priority, RetryPolicy};
 

@@ -57,15 +57,7 @@ async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
         options(&queue, Duration::from_secs(60), None, 1),
     )
     .await;
-    let token = within(Duration::from_secs(30), "the handed-off token", async {
-        loop {
-            if let Some(token) = pending.0.lock().unwrap().first().cloned() {
-                return token;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await;
+    let token = handed_off(&pending, 0).await;
     let other = start::<u32>(
         &client,
         "quick",
@@ -81,7 +73,9 @@ async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
         "the slot was freed"
     );
     client
-        .get_async_activity_handle(ActivityIdentifier::from_task_token(TaskToken::from(token)))
+        .get_async_activity_handle(ActivityIdentifier::from_task_token(TaskToken::from(
+            token.into_bytes(),
+        )))
         .complete(Some("approved".to_string()), RpcOptions::default())
         .await
         .expect("the server takes the completion");

@@ -40,15 +40,13 @@ async fn quick() -> u32 {
 async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
     let queue = server::task_queue("complete-async");
     let pending = Arc::new(Pending::default());
-    let worker = Worker::builder(&queue, activity_set![await_approval, quick])
-        .connection(server::connection())
-        .shared_state(Arc::clone(&pending))
-        // One slot: the second activity runs only if the first gave its slot back.
-        .max_concurrent_activities(1)
-        .build()
-        .await
-        .expect("the worker starts");
-    let running = server::RunningWorker::run(worker);
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![await_approval, quick])
+            .shared_state(Arc::clone(&pending))
+            // One slot: the second activity runs only if the first gave its slot back.
+            .max_concurrent_activities(1),
+    )
+    .await;
     let client = calls::client().await;
     let approval = start::<String>(
         &client,
@@ -92,13 +90,11 @@ async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
 async fn approvals(test: &str) -> (String, Arc<Pending>, server::RunningWorker) {
     let queue = server::task_queue(test);
     let pending = Arc::new(Pending::default());
-    let worker = Worker::builder(&queue, activity_set![await_approval])
-        .connection(server::connection())
-        .shared_state(Arc::clone(&pending))
-        .build()
-        .await
-        .expect("the worker starts");
-    (queue, pending, server::RunningWorker::run(worker))
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![await_approval]).shared_state(Arc::clone(&pending)),
+    )
+    .await;
+    (queue, pending, running)
 }
 
 /// The token of the `n`th hand-off, once it happened.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use activity_runtime::client::Client;
 use activity_runtime::worker::OtlpMetrics;
 
 use crate::support::calls::{self, options, result_within, start};
@@ -34,6 +35,20 @@ fn weighed(ctx: ActivityContext, grams: u64) {
         .with_labels([("unit", "g")])
         .histogram("weighed_grams")
         .record(grams);
+}
+
+/// Runs `measured` once, without retries; whether it succeeded.
+async fn run_measured(client: &Client, queue: &str, n: u32) -> bool {
+    let activity = start::<u32>(
+        client,
+        "measured",
+        (n,),
+        options(queue, Duration::from_secs(10), None, 1),
+    )
+    .await;
+    result_within(&activity, Duration::from_secs(30))
+        .await
+        .is_ok()
 }
 
 /// The endpoint's text, as Prometheus reads it.
@@ -79,15 +94,7 @@ async fn the_prometheus_endpoint_serves_cores_activity_metrics_and_the_activitie
     let running = RunningWorker::run(worker);
     let client = calls::client().await;
     for n in [0u32, 1, 2, 3] {
-        let activity = start::<u32>(
-            &client,
-            "measured",
-            (n,),
-            options(&queue, Duration::from_secs(10), None, 1),
-        )
-        .await;
-        let result = result_within(&activity, Duration::from_secs(30)).await;
-        assert_eq!(result.is_ok(), n != 0, "{n}");
+        assert_eq!(run_measured(&client, &queue, n).await, n != 0, "{n}");
     }
     for grams in [250u64, 750] {
         let activity = start::<()>(
@@ -186,14 +193,7 @@ async fn otlp_pushes_cores_activity_metrics_and_the_activities_own_to_a_collecto
     let running = RunningWorker::run(worker);
     let client = calls::client().await;
     for n in [0u32, 4] {
-        let activity = start::<u32>(
-            &client,
-            "measured",
-            (n,),
-            options(&queue, Duration::from_secs(10), None, 1),
-        )
-        .await;
-        let _ = result_within(&activity, Duration::from_secs(30)).await;
+        assert_eq!(run_measured(&client, &queue, n).await, n != 0, "{n}");
     }
     let labels = [
         ("activity_type", "measured"),

@@ -15,7 +15,7 @@ use tracing_subscriber::layer::SubscriberExt;
 
 use crate::support::deadline::within;
 use crate::support::python;
-use crate::support::server::{self, RunningWorker};
+use crate::support::server;
 
 #[activity]
 async fn traced(from: String) -> String {
@@ -72,13 +72,10 @@ fn a_python_callers_trace_continues_into_our_activity_and_what_it_does() {
         .expect("a runtime");
     runtime.block_on(async {
         let queue = server::task_queue("tracing");
-        let worker = Worker::builder(&queue, activity_set![traced])
-            .connection(server::connection())
-            .interceptor(TracingInterceptor::new())
-            .build()
-            .await
-            .expect("the worker starts");
-        let running = RunningWorker::run(worker);
+        let running = server::start_worker_with(
+            Worker::builder(&queue, activity_set![traced]).interceptor(TracingInterceptor::new()),
+        )
+        .await;
         for (mode, from) in [
             ("standalone", "from a client"),
             ("workflow", "from a workflow"),

@@ -39,20 +39,18 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
     const MAX_SLOTS: usize = 16;
     let concurrency = Arc::new(Concurrency::default());
     let queue = server::task_queue("burst");
-    let worker = Worker::builder(&queue, activity_set![bursty])
-        .connection(server::connection())
-        .shared_state(Arc::clone(&concurrency))
-        .resource_based_slots(
-            ResourceBasedSlots::new(1.0, 1.0)
-                .min_slots(2)
-                .max_slots(MAX_SLOTS)
-                .ramp_throttle(Duration::from_millis(10)),
-        )
-        .poller_autoscaling(PollerAutoscaling::new().minimum(1).initial(2).maximum(10))
-        .build()
-        .await
-        .expect("the worker starts");
-    let running = server::RunningWorker::run(worker);
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![bursty])
+            .shared_state(Arc::clone(&concurrency))
+            .resource_based_slots(
+                ResourceBasedSlots::new(1.0, 1.0)
+                    .min_slots(2)
+                    .max_slots(MAX_SLOTS)
+                    .ramp_throttle(Duration::from_millis(10)),
+            )
+            .poller_autoscaling(PollerAutoscaling::new().minimum(1).initial(2).maximum(10)),
+    )
+    .await;
     let client = calls::client().await;
     let mut started = Vec::new();
     for n in 0..BURST {
@@ -95,14 +93,12 @@ async fn progress(ctx: ActivityContext, steps: u32) -> u32 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_heartbeat_throttle_interval_sets_how_often_progress_reaches_callers() {
     let queue = server::task_queue("throttle");
-    let worker = Worker::builder(&queue, activity_set![progress])
-        .connection(server::connection())
-        .default_heartbeat_throttle_interval(Duration::from_millis(100))
-        .max_heartbeat_throttle_interval(Duration::from_millis(500))
-        .build()
-        .await
-        .expect("the worker starts");
-    let running = server::RunningWorker::run(worker);
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![progress])
+            .default_heartbeat_throttle_interval(Duration::from_millis(100))
+            .max_heartbeat_throttle_interval(Duration::from_millis(500)),
+    )
+    .await;
     let client = calls::client().await;
     let activity = start::<u32>(
         &client,
@@ -170,13 +166,11 @@ fn cli(args: &[&str]) -> Option<String> {
 async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current() {
     let queue = server::task_queue("versioned");
     let deployment = format!("billing-{queue}");
-    let worker = Worker::builder(&queue, activity_set![versioned])
-        .connection(server::connection())
-        .deployment(WorkerDeployment::new(&deployment, "v1"))
-        .build()
-        .await
-        .expect("the worker starts");
-    let running = server::RunningWorker::run(worker);
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![versioned])
+            .deployment(WorkerDeployment::new(&deployment, "v1")),
+    )
+    .await;
     let described = within(
         Duration::from_secs(60),
         "the server's record of the version",
@@ -247,12 +241,10 @@ async fn shared() -> String {
 async fn a_worker_on_a_client_the_process_already_has_serves_on_its_connection() {
     let queue = server::task_queue("shared-client");
     let client = calls::client().await;
-    let worker = Worker::builder(&queue, activity_set![shared])
-        .client(&client)
-        .build()
-        .await
-        .expect("the worker starts on the client's connection");
-    let running = server::RunningWorker::run(worker);
+    // Connected where the builder says: on the client's connection, and nowhere else.
+    let running =
+        server::start_worker_on(Worker::builder(&queue, activity_set![shared]).client(&client))
+            .await;
     let activity = start::<String>(
         &client,
         "shared",

@@ -34,7 +34,8 @@ pub struct WorkerBuilder {
     max_task_queue_activities_per_second: Option<f64>,
     max_heartbeat_throttle_interval: Option<Duration>,
     default_heartbeat_throttle_interval: Option<Duration>,
-    metrics: metrics::Exporter,
+    /// `None`: as the environment says.
+    metrics: Option<metrics::Exporter>,
 }
 
 /// Where the worker's connection comes from.
@@ -90,7 +91,7 @@ impl WorkerBuilder {
             max_task_queue_activities_per_second: None,
             max_heartbeat_throttle_interval: None,
             default_heartbeat_throttle_interval: None,
-            metrics: metrics::Exporter::default(),
+            metrics: None,
         }
     }
 }
@@ -215,7 +216,7 @@ impl WorkerBuilder {
     /// has one metrics exporter: this, or (feature `otlp`) `otlp_metrics`, whichever is set
     /// last; the variable is read only when neither is.
     pub fn prometheus(mut self, address: SocketAddr) -> Self {
-        self.metrics = metrics::Exporter::Prometheus(address);
+        self.metrics = Some(metrics::Exporter::Prometheus(address));
         self
     }
 
@@ -243,7 +244,7 @@ impl WorkerBuilder {
     #[cfg(feature = "otlp")]
     #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
     pub fn otlp_metrics(mut self, collector: OtlpMetrics) -> Self {
-        self.metrics = metrics::Exporter::Otlp(collector);
+        self.metrics = Some(metrics::Exporter::Otlp(collector));
         self
     }
 
@@ -253,26 +254,21 @@ impl WorkerBuilder {
     /// When the set cannot run (named duplicates, missing state), the connection settings are
     /// malformed, the server cannot be reached, or Core refuses the configuration.
     pub async fn build(mut self) -> Result<Worker, WorkerError> {
-        let start_error = |task_queue: &str, source: BoxError| WorkerError::Start {
-            task_queue: task_queue.to_owned(),
+        let start_error = |source: BoxError| WorkerError::Start {
+            task_queue: self.task_queue.clone(),
             source,
         };
         let tuner = match &self.resource_based_slots {
             Some(slots) => {
                 // Core decides; the dispatcher's own slots must never be the tighter bound.
                 self.options.max_concurrent_activities = slots.max();
-                Some(
-                    slots
-                        .tuner()
-                        .map_err(|error| start_error(&self.task_queue, error.into()))?,
-                )
+                Some(slots.tuner().map_err(|error| start_error(error.into()))?)
             }
             None => None,
         };
         let max_outstanding = self.options.max_concurrent_activities;
         let graceful_shutdown_period = self.options.graceful_shutdown_period;
-        let telemetry = metrics::telemetry(self.metrics)
-            .map_err(|error| start_error(&self.task_queue, error))?;
+        let telemetry = metrics::telemetry(self.metrics).map_err(start_error)?;
         self.options.meter = telemetry.activities;
         let dispatcher = Dispatcher::new(self.set, self.options)?;
         let identity = self.identity.unwrap_or_else(|| {
@@ -295,7 +291,6 @@ impl WorkerBuilder {
                 (config.connect(&identity).await?, config.namespace)
             }
         };
-        let start_error = |source: BoxError| start_error(&self.task_queue, source);
         let runtime_options = RuntimeOptions::builder()
             .telemetry_options(telemetry.core)
             .build()

@@ -20,12 +20,9 @@ pub use otlp::{OtlpEndpointError, OtlpMetrics};
 /// The variable that turns the Prometheus endpoint on when the code does not.
 const PROMETHEUS_ADDRESS: &str = "TEMPORAL_PROMETHEUS_ADDRESS";
 
-/// Where the worker's metrics go, as its builder says.
-#[derive(Clone, Debug, Default)]
+/// Where the worker's metrics go, when its builder says; `None` leaves it to the environment.
+#[derive(Clone, Debug)]
 pub(super) enum Exporter {
-    /// As the environment says.
-    #[default]
-    FromEnv,
     Prometheus(SocketAddr),
     #[cfg(feature = "otlp")]
     Otlp(OtlpMetrics),
@@ -54,28 +51,25 @@ pub(super) struct Telemetry {
 
 /// Starts the exporter the builder chose; when it chose none, the one the environment names:
 /// `TEMPORAL_PROMETHEUS_ADDRESS`, else (feature `otlp`) the OpenTelemetry variables; else none.
-pub(super) fn telemetry(exporter: Exporter) -> Result<Telemetry, BoxError> {
-    let exporter = match exporter {
-        Exporter::FromEnv => match from_env()? {
-            Some(exporter) => exporter,
-            None => {
-                return Ok(Telemetry {
-                    core: TelemetryOptions::default(),
-                    activities: TemporalMeter::no_op(),
-                    endpoint: None,
-                });
-            }
-        },
-        exporter => exporter,
+pub(super) fn telemetry(chosen: Option<Exporter>) -> Result<Telemetry, BoxError> {
+    let exporter = match chosen {
+        Some(exporter) => Some(exporter),
+        None => from_env()?,
     };
     let (meter, endpoint) = match exporter {
-        Exporter::FromEnv => unreachable!("resolved above"),
-        Exporter::Prometheus(address) => {
+        None => {
+            return Ok(Telemetry {
+                core: TelemetryOptions::default(),
+                activities: TemporalMeter::no_op(),
+                endpoint: None,
+            });
+        }
+        Some(Exporter::Prometheus(address)) => {
             let (meter, endpoint) = prometheus(address)?;
             (meter, Some(endpoint))
         }
         #[cfg(feature = "otlp")]
-        Exporter::Otlp(otlp) => (otlp.start()?, None),
+        Some(Exporter::Otlp(otlp)) => (otlp.start()?, None),
     };
     Ok(Telemetry {
         core: TelemetryOptions::builder()
@@ -97,16 +91,23 @@ fn from_env() -> Result<Option<Exporter>, BoxError> {
     Ok(None)
 }
 
+/// The first of `variables` that is set and not blank, with its trimmed value.
+fn first_set(variables: &[&'static str]) -> Option<(&'static str, String)> {
+    variables.iter().find_map(|variable| {
+        // Lossy, so that a value that is not UTF-8 is reported as malformed, not ignored.
+        let value = std::env::var_os(variable)?;
+        let value = value.to_string_lossy();
+        let value = value.trim();
+        (!value.is_empty()).then(|| (*variable, value.to_owned()))
+    })
+}
+
 /// The address in [`PROMETHEUS_ADDRESS`]; an empty variable counts as unset.
 fn prometheus_address() -> Result<Option<SocketAddr>, BoxError> {
-    let Some(value) = std::env::var_os(PROMETHEUS_ADDRESS) else {
+    let Some((_, value)) = first_set(&[PROMETHEUS_ADDRESS]) else {
         return Ok(None);
     };
-    let value = value.to_string_lossy();
-    if value.trim().is_empty() {
-        return Ok(None);
-    }
-    value.trim().parse().map(Some).map_err(|_| {
+    value.parse().map(Some).map_err(|_| {
         format!(
             "{PROMETHEUS_ADDRESS} is `{value}`, which is not a socket address; expected an IP \
              and a port, such as `0.0.0.0:9464` (or `127.0.0.1:0` for any free port)"

@@ -12,6 +12,7 @@ use temporalio_common::telemetry::{
 };
 use url::Url;
 
+use super::first_set;
 use crate::connection::BoxError;
 
 /// The OpenTelemetry variables that name a collector when the code does not, in order.
@@ -122,15 +123,17 @@ impl OtlpMetrics {
         let Some((variable, endpoint)) = first_set(&ENDPOINT_VARIABLES) else {
             return Ok(None);
         };
-        let protocol = first_set(&PROTOCOL_VARIABLES);
-        let metrics = match protocol.as_ref().map(|(_, value)| value.as_str()) {
-            None | Some("grpc") => Self::grpc(&endpoint),
-            Some("http/protobuf") if variable == ENDPOINT_VARIABLES[1] => {
-                Self::http(&format!("{}/v1/metrics", endpoint.trim_end_matches('/')))
+        let metrics = match first_set(&PROTOCOL_VARIABLES) {
+            None => Self::grpc(&endpoint),
+            Some((_, protocol)) if protocol == "grpc" => Self::grpc(&endpoint),
+            Some((_, protocol)) if protocol == "http/protobuf" => {
+                if variable == ENDPOINT_VARIABLES[1] {
+                    Self::http(&format!("{}/v1/metrics", endpoint.trim_end_matches('/')))
+                } else {
+                    Self::http(&endpoint)
+                }
             }
-            Some("http/protobuf") => Self::http(&endpoint),
-            Some(other) => {
-                let (name, _) = protocol.as_ref().expect("matched a value");
+            Some((name, other)) => {
                 return Err(format!(
                     "{name} is `{other}`; expected `grpc` or `http/protobuf` (the worker does \
                      not export metrics as JSON)"
@@ -162,14 +165,6 @@ impl OtlpMetrics {
         })?;
         Ok(Arc::new(meter))
     }
-}
-
-fn first_set(variables: &[&'static str]) -> Option<(&'static str, String)> {
-    variables.iter().find_map(|variable| {
-        let value = std::env::var(variable).ok()?;
-        let value = value.trim();
-        (!value.is_empty()).then(|| (*variable, value.to_owned()))
-    })
 }
 
 impl fmt::Debug for OtlpMetrics {

@@ -66,6 +66,11 @@ fn a_python_callers_trace_continues_into_our_activity_and_what_it_does() {
         tracing_subscriber::registry()
             .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("e2e"))),
     );
+    // With one dispatcher alive, tracing-core computes the interest of a callsite first hit
+    // on another thread from that thread's default alone: another test's worker reaching
+    // `activity` first would disable it for this thread too. A second dispatcher makes it
+    // ask every live one.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -27,10 +27,11 @@
 //! built. The official worker applies its data converter's codec to every payload, so leave
 //! [`codec`](ActivitiesBuilder::codec) unset here.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
+use temporalio_client::Client;
 use temporalio_common::data_converters::RawValue;
 use temporalio_sdk::activities::{
     ActivityContext as OfficialContext, ActivityError as OfficialError,
@@ -167,7 +168,10 @@ impl ActivitiesBuilder {
         options.encode_failure_messages = Some(false);
         let dispatcher = Dispatcher::new(self.set, options)?;
         Ok(Activities {
-            executor: Arc::new(Bridge { dispatcher }),
+            executor: Arc::new(Bridge {
+                dispatcher,
+                client: OnceLock::new(),
+            }),
             definitions,
         })
     }
@@ -176,6 +180,9 @@ impl ActivitiesBuilder {
 /// Runs the official worker's tasks through our dispatcher.
 struct Bridge {
     dispatcher: Dispatcher,
+    /// The official worker's client, as its context makes it: made once, since that clones
+    /// the client's options.
+    client: OnceLock<Client>,
 }
 
 impl OfficialExecutor for Bridge {
@@ -186,6 +193,7 @@ impl OfficialExecutor for Bridge {
         input: RawValue,
     ) -> BoxFuture<'static, Result<RawValue, OfficialError>> {
         let dispatcher = self.dispatcher.clone();
+        let client = self.client.get_or_init(|| context.client()).clone();
         async move {
             let cancellation = Cancellation::default();
             let watcher = tokio::spawn({
@@ -203,6 +211,7 @@ impl OfficialExecutor for Bridge {
                 heartbeats: Some(heartbeats_to(context)),
                 cancellation,
                 result: None,
+                client: Some(client),
             };
             let outcome = dispatcher.run(task).await;
             watcher.abort();

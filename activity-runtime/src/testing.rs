@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
+use temporalio_client::Client;
+
 use crate::activity::{Activity, ActivitySet, Outcome};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink, ResultSlot};
 use crate::dispatch::codec::Codec;
@@ -48,6 +50,7 @@ pub struct ActivityEnvironment {
     running: Mutex<HashMap<u64, Cancellation>>,
     next_run: AtomicU64,
     metrics: RecordedMetrics,
+    client: Option<Client>,
 }
 
 /// Configures an [`ActivityEnvironment`].
@@ -58,6 +61,7 @@ pub struct ActivityEnvironmentBuilder {
     headers: HashMap<String, Payload>,
     last_heartbeat_details: Vec<Payload>,
     on_heartbeat: Option<HeartbeatSink>,
+    client: Option<Client>,
 }
 
 impl ActivityEnvironment {
@@ -79,6 +83,7 @@ impl ActivityEnvironment {
             headers: HashMap::new(),
             last_heartbeat_details: Vec::new(),
             on_heartbeat: None,
+            client: None,
         }
     }
 
@@ -198,6 +203,7 @@ impl ActivityEnvironment {
             ))),
             cancellation,
             result,
+            client: self.client.clone(),
         };
         // Spawned, as a worker spawns each attempt, so the activity runs as it does in
         // production, through the same `Dispatcher::run`, which catches every panic itself.
@@ -329,6 +335,33 @@ impl ActivityEnvironmentBuilder {
         self
     }
 
+    /// The client that `ActivityContext::client` returns, as a worker's activities get the
+    /// worker's: a client of a test server, for an activity that signals a workflow or
+    /// completes another activity. Without it, `client()` fails with `MissingClient`. It is used
+    /// as given, with its own codec.
+    ///
+    /// ```no_run
+    /// use activity_runtime::{ActivityContext, ActivityError, ConnectionConfig, activity_set, activity};
+    /// use activity_runtime::testing::ActivityEnvironment;
+    ///
+    /// #[activity]
+    /// async fn namespace_of_client(ctx: ActivityContext) -> Result<String, ActivityError> {
+    ///     Ok(ctx.client()?.options().namespace.clone())
+    /// }
+    ///
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = ConnectionConfig::new("127.0.0.1:7233")?.client().await?;
+    /// let env = ActivityEnvironment::builder(activity_set![namespace_of_client])
+    ///     .client(client)
+    ///     .build()?;
+    /// assert_eq!(env.run::<namespace_of_client>(()).await?, "default");
+    /// # Ok(()) }
+    /// ```
+    pub fn client(mut self, client: Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
     /// The environment.
     ///
     /// # Errors
@@ -348,6 +381,7 @@ impl ActivityEnvironmentBuilder {
             on_heartbeat: self.on_heartbeat,
             running: Mutex::default(),
             next_run: AtomicU64::new(0),
+            client: self.client,
         })
     }
 }

@@ -60,6 +60,11 @@ impl Local {
         .build()
     }
 
+    /// The dev server's gRPC address.
+    pub fn address(&self) -> &str {
+        self.server.address()
+    }
+
     /// Shuts the worker down gracefully, then the server.
     pub async fn stop(self) -> Result<(), Box<dyn std::error::Error>> {
         self.worker.shutdown();

@@ -1,33 +1,102 @@
 //! Activities that finish outside their function: one hands its completion off with
 //! `ActivityError::complete_async()`, the worker tells the server and frees the slot, and a
 //! client completes, fails, cancels or heartbeats the activity later, by its task token or its
-//! ids, with our `AsyncCompletion` or the official client's handle.
+//! ids: our `AsyncCompletion` (in-process, or in another process as the `async_completion`
+//! example), the official client's handle, Python's `get_async_activity_handle`, the Temporal
+//! CLI; and ours completes what a Python activity handed off.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use activity_runtime::client::{AsyncCompletion, CompletionError};
 use activity_runtime::context::TaskToken as OurTaskToken;
+use activity_runtime::payload;
 use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
-use temporalio_client::{ActivityIdentifier, RpcOptions};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use temporalio_client::{
+    ActivityIdentifier, RpcOptions, UntypedSignal, UntypedWorkflow, WorkflowSignalOptions,
+};
+use temporalio_common::data_converters::RawValue;
 use temporalio_common::protos::TaskToken;
 
+use crate::examples::example;
 use crate::support::calls::{self, options, result_within, start};
 use crate::support::deadline::within;
-use crate::support::server;
+use crate::support::{process, python, server};
 
-/// Task tokens of activities waiting for someone to complete them.
+/// What a hand-off leaves for whoever completes the activity.
+#[derive(Debug, Clone)]
+struct Request {
+    token: OurTaskToken,
+    /// Empty for a standalone activity.
+    workflow_id: String,
+    run_id: String,
+    activity_id: String,
+}
+
+/// The activities that handed their completion off, in order.
 #[derive(Default)]
-struct Pending(Mutex<Vec<Vec<u8>>>);
+struct Requests(Mutex<Vec<Request>>);
+
+impl Requests {
+    fn push(&self, ctx: &ActivityContext) {
+        let info = ctx.info();
+        let workflow = info.workflow.as_ref();
+        self.0.lock().unwrap().push(Request {
+            token: info.task_token.clone(),
+            workflow_id: workflow.map(|w| w.workflow_id.clone()).unwrap_or_default(),
+            run_id: workflow.map(|w| w.run_id.clone()).unwrap_or_default(),
+            activity_id: info.activity_id.clone(),
+        });
+    }
+}
 
 #[activity]
 async fn await_approval(
     ctx: ActivityContext,
-    pending: State<Pending>,
+    requests: State<Requests>,
     _request: String,
 ) -> Result<String, ActivityError> {
-    let token = ctx.info().task_token.as_bytes().to_vec();
-    pending.0.lock().unwrap().push(token);
+    requests.push(&ctx);
+    Err(ActivityError::complete_async())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Refund {
+    order: String,
+    amount_cents: u64,
+}
+
+/// The example's result type, as the Python workflow and the CLI write it too.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Approval {
+    approved: bool,
+    by: String,
+}
+
+/// Hands its completion off and, called by a workflow, tells the workflow so with a signal
+/// sent on the worker's own client.
+#[activity]
+async fn request_approval(
+    ctx: ActivityContext,
+    requests: State<Requests>,
+    _refund: Refund,
+) -> Result<Approval, ActivityError> {
+    requests.push(&ctx);
+    if let Some(workflow) = &ctx.info().workflow {
+        let activity_id = payload::encode(&ctx.info().activity_id)?;
+        ctx.client()?
+            .get_workflow_handle::<UntypedWorkflow>(&workflow.workflow_id)
+            .signal(
+                UntypedSignal::new("approval_requested"),
+                RawValue::new(vec![activity_id]),
+                WorkflowSignalOptions::default(),
+            )
+            .await?;
+    }
     Err(ActivityError::complete_async())
 }
 
@@ -39,10 +108,10 @@ async fn quick() -> u32 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
     let queue = server::task_queue("complete-async");
-    let pending = Arc::new(Pending::default());
+    let requests = Arc::new(Requests::default());
     let running = server::start_worker_with(
         Worker::builder(&queue, activity_set![await_approval, quick])
-            .shared_state(Arc::clone(&pending))
+            .shared_state(Arc::clone(&requests))
             // One slot: the second activity runs only if the first gave its slot back.
             .max_concurrent_activities(1),
     )
@@ -55,7 +124,7 @@ async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
         options(&queue, Duration::from_secs(60), None, 1),
     )
     .await;
-    let token = handed_off(&pending, 0).await;
+    let token = handed_off(&requests, 0).await.token;
     let other = start::<u32>(
         &client,
         "quick",
@@ -86,23 +155,25 @@ async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
     running.stop().await;
 }
 
-/// A worker serving `await_approval` on a queue of its own, and what its attempts handed off.
-async fn approvals(test: &str) -> (String, Arc<Pending>, server::RunningWorker) {
+/// A worker serving `await_approval` and `request_approval` on a queue of its own, and what
+/// its attempts handed off.
+async fn approvals(test: &str) -> (String, Arc<Requests>, server::RunningWorker) {
     let queue = server::task_queue(test);
-    let pending = Arc::new(Pending::default());
+    let requests = Arc::new(Requests::default());
     let running = server::start_worker_with(
-        Worker::builder(&queue, activity_set![await_approval]).shared_state(Arc::clone(&pending)),
+        Worker::builder(&queue, activity_set![await_approval, request_approval])
+            .shared_state(Arc::clone(&requests)),
     )
     .await;
-    (queue, pending, running)
+    (queue, requests, running)
 }
 
-/// The token of the `n`th hand-off, once it happened.
-async fn handed_off(pending: &Pending, n: usize) -> OurTaskToken {
+/// The `n`th hand-off, once it happened.
+async fn handed_off(requests: &Requests, n: usize) -> Request {
     within(Duration::from_secs(30), "the hand-off", async {
         loop {
-            if let Some(token) = pending.0.lock().unwrap().get(n).cloned() {
-                return OurTaskToken::from(token);
+            if let Some(request) = requests.0.lock().unwrap().get(n).cloned() {
+                return request;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -112,7 +183,7 @@ async fn handed_off(pending: &Pending, n: usize) -> OurTaskToken {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_handle_heartbeats_then_completes_by_token_and_fails_by_id() {
-    let (queue, pending, running) = approvals("async-handle").await;
+    let (queue, requests, running) = approvals("async-handle").await;
     let client = calls::client().await;
     let approved = start::<String>(
         &client,
@@ -121,7 +192,7 @@ async fn our_handle_heartbeats_then_completes_by_token_and_fails_by_id() {
         options(&queue, Duration::from_secs(60), None, 1),
     )
     .await;
-    let completion = AsyncCompletion::by_token(&client, &handed_off(&pending, 0).await);
+    let completion = AsyncCompletion::by_token(&client, &handed_off(&requests, 0).await.token);
     let response = completion
         .heartbeat(&"reviewing")
         .await
@@ -158,7 +229,7 @@ async fn our_handle_heartbeats_then_completes_by_token_and_fails_by_id() {
         refused_options,
     )
     .await;
-    handed_off(&pending, 1).await;
+    handed_off(&requests, 1).await;
     AsyncCompletion::standalone(&client, &activity_id, "")
         .fail(
             ActivityError::new("refund refused")
@@ -178,13 +249,13 @@ async fn our_handle_heartbeats_then_completes_by_token_and_fails_by_id() {
         (error_type.as_str(), non_retryable, message.as_str()),
         ("RefundRefused", true, "refund refused")
     );
-    assert_eq!(pending.0.lock().unwrap().len(), 2, "not retried");
+    assert_eq!(requests.0.lock().unwrap().len(), 2, "not retried");
     running.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_heartbeat_from_outside_learns_of_the_cancellation_and_reports_it() {
-    let (queue, pending, running) = approvals("async-cancel").await;
+    let (queue, requests, running) = approvals("async-cancel").await;
     let client = calls::client().await;
     let activity = start::<String>(
         &client,
@@ -198,7 +269,7 @@ async fn a_heartbeat_from_outside_learns_of_the_cancellation_and_reports_it() {
         ),
     )
     .await;
-    let completion = AsyncCompletion::by_token(&client, &handed_off(&pending, 0).await);
+    let completion = AsyncCompletion::by_token(&client, &handed_off(&requests, 0).await.token);
     activity
         .cancel("the customer withdrew")
         .await
@@ -228,5 +299,225 @@ async fn a_malformed_token_is_refused_naming_what_was_addressed() {
     assert!(
         message.contains("Error deserializing task token"),
         "the server's reason: {message}"
+    );
+}
+
+/// Runs the `async_completion` example as a separate process that completes, fails or watches
+/// an activity on the shared server, and returns what it printed.
+async fn completer(args: &[&str]) -> String {
+    let mut command = process::command(example("async_completion"));
+    command.args(args).args(["--address", server::address()]);
+    let what = format!("the completer {args:?}");
+    let output = tokio::task::spawn_blocking(move || {
+        process::output_within(command, Duration::from_secs(90), &what)
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "the completer failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Starts the Python workflow that calls `request_approval` on `queue`, in `mode`.
+fn python_workflow(queue: &str, mode: &str) -> tokio::task::JoinHandle<serde_json::Value> {
+    let (queue, mode) = (queue.to_string(), mode.to_string());
+    tokio::spawn(
+        async move { python::run("async_completion.py", &["workflow", &queue, &mode]).await },
+    )
+}
+
+fn base64_of(token: &OurTaskToken) -> String {
+    BASE64.encode(token.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_workflow_gets_the_typed_result_another_process_completed_by_token() {
+    let (queue, requests, running) = approvals("async-python-result").await;
+    let workflow = python_workflow(&queue, "result");
+    let request = handed_off(&requests, 0).await;
+    let printed = completer(&[
+        "approve",
+        "--token",
+        &base64_of(&request.token),
+        "--by",
+        "alice",
+    ])
+    .await;
+    assert!(
+        printed.starts_with("approved the activity of a"),
+        "{printed}"
+    );
+    let out = workflow.await.unwrap();
+    assert_eq!(out["outcome"], "completed", "{out}");
+    assert_eq!(out["result"], json!({"approved": true, "by": "alice"}));
+    assert_eq!(
+        out["requested"], request.activity_id,
+        "the activity signalled its workflow on `ctx.client()`"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_workflow_sees_the_typed_non_retryable_failure_sent_by_ids() {
+    let (queue, requests, running) = approvals("async-python-reject").await;
+    let workflow = python_workflow(&queue, "reject");
+    let request = handed_off(&requests, 0).await;
+    assert!(!request.workflow_id.is_empty() && !request.run_id.is_empty());
+    let printed = completer(&[
+        "reject",
+        "--workflow-id",
+        &request.workflow_id,
+        "--run-id",
+        &request.run_id,
+        "--activity-id",
+        &request.activity_id,
+        "--reason",
+        "over budget",
+    ])
+    .await;
+    assert!(
+        printed.contains(&format!("rejected activity `{}`", request.activity_id)),
+        "{printed}"
+    );
+    let out = workflow.await.unwrap();
+    assert_eq!(
+        (
+            &out["outcome"],
+            &out["type"],
+            &out["message"],
+            &out["non_retryable"]
+        ),
+        (
+            &json!("ApplicationError"),
+            &json!("Rejected"),
+            &json!("over budget"),
+            &json!(true)
+        ),
+        "{out}"
+    );
+    assert_eq!(out["retry_state"], "NON_RETRYABLE_FAILURE", "{out}");
+    assert_eq!(requests.0.lock().unwrap().len(), 1, "not retried");
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancellation_by_a_python_workflow_reaches_the_heartbeat_of_another_process() {
+    let (queue, requests, running) = approvals("async-python-cancel").await;
+    let workflow = python_workflow(&queue, "cancel");
+    let request = handed_off(&requests, 0).await;
+    let printed = completer(&["watch", "--token", &base64_of(&request.token)]).await;
+    assert!(
+        printed.contains("cancellation requested after"),
+        "{printed}"
+    );
+    let out = workflow.await.unwrap();
+    assert_eq!(out["outcome"], "CancelledError", "{out}");
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standalone_hand_offs_complete_from_the_cli_by_id_and_from_python_by_token() {
+    let (queue, requests, running) = approvals("async-standalone-peers").await;
+    let client = calls::client().await;
+    let refund = || Refund {
+        order: "A-7".to_string(),
+        amount_cents: 700,
+    };
+    let by_cli_options = options(&queue, Duration::from_secs(60), None, 1);
+    let by_cli_id = by_cli_options.id.clone();
+    let by_cli = start::<Approval>(&client, "request_approval", (refund(),), by_cli_options).await;
+    handed_off(&requests, 0).await;
+    let mut cli = process::command(server::cli());
+    cli.args(["activity", "complete", "--address", server::address()])
+        .args(["--activity-id", &by_cli_id])
+        .args(["--result", r#"{"approved": true, "by": "cli"}"#]);
+    let output = tokio::task::spawn_blocking(move || {
+        process::output_within(cli, Duration::from_secs(60), "temporal activity complete")
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        result_within(&by_cli, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        Approval {
+            approved: true,
+            by: "cli".to_string()
+        }
+    );
+
+    let by_python = start::<Approval>(
+        &client,
+        "request_approval",
+        (refund(),),
+        options(&queue, Duration::from_secs(60), None, 1),
+    )
+    .await;
+    let token = base64_of(&handed_off(&requests, 1).await.token);
+    let out: serde_json::Value = python::run(
+        "async_completion.py",
+        &["complete", &token, r#"{"approved": true, "by": "python"}"#],
+    )
+    .await;
+    assert_eq!(out, json!({"completed": true}));
+    assert_eq!(
+        result_within(&by_python, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        Approval {
+            approved: true,
+            by: "python".to_string()
+        }
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_handle_completes_what_a_python_activity_handed_off() {
+    let token_file = std::env::temp_dir().join(format!(
+        "python-hand-off-{}-{}",
+        std::process::id(),
+        server::task_queue("token")
+    ));
+    let path = token_file.to_string_lossy().into_owned();
+    let workflow = tokio::spawn(async move {
+        python::run::<serde_json::Value>("async_completion.py", &["hand_off", &path]).await
+    });
+    let token = within(Duration::from_secs(60), "Python's hand-off", async {
+        loop {
+            if let Ok(token) = std::fs::read_to_string(&token_file) {
+                return OurTaskToken::from(BASE64.decode(token.trim()).expect("base64"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    let _ = std::fs::remove_file(&token_file);
+    let client = calls::client().await;
+    let completion = AsyncCompletion::by_token(&client, &token);
+    let response = completion
+        .heartbeat(&"reviewing")
+        .await
+        .expect("a heartbeat");
+    assert!(!response.cancel_requested);
+    completion
+        .complete(&Approval {
+            approved: true,
+            by: "rust".to_string(),
+        })
+        .await
+        .expect("completed");
+    assert_eq!(
+        workflow.await.unwrap(),
+        json!({"approved": true, "by": "rust"})
     );
 }

@@ -222,3 +222,19 @@ fn hello_refuses_a_prometheus_address_that_is_not_one() {
         "{stderr}"
     );
 }
+
+#[test]
+fn async_completion_hands_off_and_another_process_approves() {
+    let output = run("async_completion");
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(lines.len(), 3, "{output}");
+    assert_eq!(
+        lines[0],
+        "Refund of 1250 cents for order A-1042 awaits approval"
+    );
+    assert!(
+        lines[1].starts_with("approved the activity of a"),
+        "{output}"
+    );
+    assert_eq!(lines[2], "Refund approved by the example");
+}

@@ -220,6 +220,13 @@ impl AsyncCompletion {
     }
 }
 
+/// The activity as it was addressed: "standalone activity `refund-7`".
+impl fmt::Display for AsyncCompletion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.target)
+    }
+}
+
 impl fmt::Debug for AsyncCompletion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncCompletion")

@@ -5,18 +5,18 @@
 mod completion;
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use temporalio_client::errors::{
     ActivityInteractionError, ActivityResultError, StartActivityError,
 };
 use temporalio_client::{ActivityCancelOptions, ActivityHandle, ClientOptions};
 use temporalio_common::UntypedActivity;
-use temporalio_common::data_converters::{
-    DataConverter, DefaultFailureConverter, PayloadConverter, RawValue,
-};
+use temporalio_common::data_converters::{DataConverter, RawValue};
 
 use crate::activity::{Activity, Typed};
 use crate::connection::{ConnectError, ConnectionConfig};
+use crate::dispatch::codec::Codec;
 use crate::payload::codec::PayloadCodec;
 use crate::payload::{ArgumentList, IntoArguments};
 
@@ -74,11 +74,7 @@ impl ConnectionConfig {
         &self,
         codec: impl PayloadCodec + Send + Sync + 'static,
     ) -> Result<Client, ExecuteError> {
-        let converter = DataConverter::new(
-            PayloadConverter::default(),
-            DefaultFailureConverter::default(),
-            codec,
-        );
+        let converter = Codec::new(Arc::new(codec)).data_converter();
         self.client_with_converter(converter).await
     }
 

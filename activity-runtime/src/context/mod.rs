@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use temporalio_client::Client;
 use temporalio_common::telemetry::metrics::TemporalMeter;
 
 use crate::error::{ActivityError, RuntimeFailure};
@@ -75,6 +76,7 @@ struct Inner {
     meter: TemporalMeter,
     /// Made on first use: most activities record no metrics of their own.
     metric_meter: OnceLock<MetricMeter>,
+    client: Option<Client>,
 }
 
 tokio::task_local! {
@@ -315,6 +317,48 @@ impl ActivityContext {
         })
     }
 
+    /// A Temporal client on the worker's own connection and namespace, with its payload codec
+    /// (Python's `activity.client()`): to signal or start a workflow, start another activity, or
+    /// complete one that handed its completion off. It is the worker's, shared: cloning it is
+    /// cheap, and it adds no connection.
+    ///
+    /// In a blocking activity, run its calls with `tokio::runtime::Handle::current().block_on`:
+    /// blocking activities run inside the worker's runtime.
+    ///
+    /// # Errors
+    /// In a test environment that was given no client
+    /// ([`ActivityEnvironmentBuilder::client`](crate::testing::ActivityEnvironmentBuilder::client)),
+    /// or on a context made by hand: a `MissingClient` failure that says so.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, ActivityError, activity};
+    /// use temporalio_client::{UntypedSignal, UntypedWorkflow, WorkflowSignalOptions};
+    /// use temporalio_common::data_converters::RawValue;
+    ///
+    /// #[activity]
+    /// async fn approve(ctx: ActivityContext, workflow_id: String) -> Result<(), ActivityError> {
+    ///     let approval = activity_runtime::payload::encode(&true)?;
+    ///     ctx.client()?
+    ///         .get_workflow_handle::<UntypedWorkflow>(workflow_id)
+    ///         .signal(
+    ///             UntypedSignal::new("approved"),
+    ///             RawValue::new(vec![approval]),
+    ///             WorkflowSignalOptions::default(),
+    ///         )
+    ///         .await?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn client(&self) -> Result<&Client, ActivityError> {
+        self.inner.client.as_ref().ok_or_else(|| {
+            RuntimeFailure::MissingClient.with_message(format!(
+                "activity `{}` asked for a Temporal client, but it runs without one; in a test, \
+                 give the environment one with `.client(client)` on its builder",
+                self.inner.info.activity_type
+            ))
+        })
+    }
+
     /// Runs `future` with this context as the task's ambient context.
     pub(crate) async fn scope<F: Future>(self, future: F) -> F::Output {
         CURRENT_TASK.scope(self, future).await
@@ -382,6 +426,7 @@ pub(crate) struct ContextParts {
     pub(crate) state: Arc<StateMap>,
     pub(crate) result: Option<ResultSlot>,
     pub(crate) meter: TemporalMeter,
+    pub(crate) client: Option<Client>,
 }
 
 impl ContextParts {
@@ -396,6 +441,7 @@ impl ContextParts {
             state: Arc::default(),
             result: None,
             meter: TemporalMeter::no_op(),
+            client: None,
         }
     }
 
@@ -413,6 +459,7 @@ impl ContextParts {
                 result: self.result,
                 meter: self.meter,
                 metric_meter: OnceLock::new(),
+                client: self.client,
             }),
         }
     }

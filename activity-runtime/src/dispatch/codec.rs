@@ -3,6 +3,11 @@
 
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
+use temporalio_common::data_converters::{
+    DataConverter, DefaultFailureConverter, PayloadConverter,
+};
+
 use crate::error::{ActivityError, RuntimeFailure};
 use crate::payload::Payload;
 use crate::payload::codec::{
@@ -12,6 +17,28 @@ use crate::payload::codec::{
 /// A shared codec, or none.
 #[derive(Clone, Default)]
 pub(crate) struct Codec(Option<Arc<dyn PayloadCodec + Send + Sync>>);
+
+/// The shared codec as a codec of its own: `temporalio-common` implements the trait for
+/// `Arc<T>` of a sized `T` only.
+struct Shared(Arc<dyn PayloadCodec + Send + Sync>);
+
+impl PayloadCodec for Shared {
+    fn encode(
+        &self,
+        context: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        self.0.encode(context, payloads)
+    }
+
+    fn decode(
+        &self,
+        context: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        self.0.decode(context, payloads)
+    }
+}
 
 /// Which way payloads go through the codec, for the error message.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +54,19 @@ impl Codec {
 
     pub(crate) fn is_some(&self) -> bool {
         self.0.is_some()
+    }
+
+    /// A client's data converter with this codec, so that a client handed to activities encodes
+    /// what it sends as the worker does.
+    pub(crate) fn data_converter(&self) -> DataConverter {
+        match &self.0 {
+            None => DataConverter::default(),
+            Some(codec) => DataConverter::new(
+                PayloadConverter::default(),
+                DefaultFailureConverter::default(),
+                Shared(Arc::clone(codec)),
+            ),
+        }
     }
 
     /// Encodes payloads that leave the activity; `what` names them in an error.

@@ -189,6 +189,8 @@ pub(crate) struct Task {
     pub(crate) cancellation: Cancellation,
     /// Receives the value the activity returned (test environments only).
     pub(crate) result: Option<ResultSlot>,
+    /// What `ActivityContext::client` returns: the worker's, or a test's.
+    pub(crate) client: Option<temporalio_client::Client>,
 }
 
 /// Runs activity tasks. Cheap to clone; clones share the slots and the blocking pool.
@@ -404,6 +406,7 @@ impl Dispatcher {
             state: Arc::clone(shared.registry.state()),
             result: task.result,
             meter: shared.meter.clone(),
+            client: task.client,
         }
         .build();
         let call = async {

@@ -41,6 +41,9 @@ pub enum RuntimeFailure {
     Panic,
     /// The activity asked for state the worker was not given.
     MissingState,
+    /// The activity asked for a Temporal client where it has none: a test environment that
+    /// was given none.
+    MissingClient,
     /// A shutting-down worker gave the attempt back, or abandoned it; another worker retries it
     /// at once. Temporal Core uses the same name.
     WorkerShutdown,
@@ -53,7 +56,7 @@ pub enum RuntimeFailure {
 
 impl RuntimeFailure {
     /// Every runtime failure.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::NotFound,
         Self::ArgumentDecode,
         Self::PayloadEncode,
@@ -62,6 +65,7 @@ impl RuntimeFailure {
         Self::PayloadTooLarge,
         Self::Panic,
         Self::MissingState,
+        Self::MissingClient,
         Self::WorkerShutdown,
         Self::UnrequestedCancellation,
         Self::CompletionRefused,
@@ -78,6 +82,7 @@ impl RuntimeFailure {
             Self::PayloadTooLarge => "PayloadTooLarge",
             Self::Panic => "Panic",
             Self::MissingState => "MissingState",
+            Self::MissingClient => "MissingClient",
             Self::WorkerShutdown => "WorkerShutdown",
             Self::UnrequestedCancellation => "CancelledError",
             Self::CompletionRefused => "CompletionRefused",
@@ -135,6 +140,7 @@ mod tests {
                 ("PayloadTooLarge", false),
                 ("Panic", true),
                 ("MissingState", true),
+                ("MissingClient", true),
                 ("WorkerShutdown", true),
                 ("CancelledError", true),
                 ("CompletionRefused", true),

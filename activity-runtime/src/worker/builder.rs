@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use temporalio_client::{Client, Connection};
+use temporalio_client::{Client, ClientOptions, Connection};
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
     CoreRuntime, PollerBehavior, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy,
@@ -270,6 +270,7 @@ impl WorkerBuilder {
         let graceful_shutdown_period = self.options.graceful_shutdown_period;
         let telemetry = metrics::telemetry(self.metrics).map_err(start_error)?;
         self.options.meter = telemetry.activities;
+        let data_converter = self.options.codec.data_converter();
         let dispatcher = Dispatcher::new(self.set, self.options)?;
         let identity = self.identity.unwrap_or_else(|| {
             format!(
@@ -318,14 +319,18 @@ impl WorkerBuilder {
         core.validate()
             .await
             .map_err(|error| start_error(error.into()))?;
+        let client_options = ClientOptions::new(namespace)
+            .data_converter(data_converter)
+            .build();
+        let client =
+            Client::new(connection, client_options).map_err(|error| start_error(error.into()))?;
         Ok(Worker {
             core: Arc::new(core),
             metrics: telemetry.endpoint,
-            connection,
+            client,
             _runtime: runtime,
             dispatcher,
             task_queue: self.task_queue,
-            namespace,
         })
     }
 }

@@ -19,7 +19,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use temporalio_client::Connection;
+use temporalio_client::{Client, Connection};
 use temporalio_common::protos::coresdk::activity_task::{ActivityTask, activity_task};
 use temporalio_common::protos::coresdk::{ActivityHeartbeat, ActivityTaskCompletion};
 use temporalio_sdk_core::{CoreRuntime, PollError, Worker as CoreWorker};
@@ -59,20 +59,20 @@ type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 pub struct Worker {
     core: Arc<CoreWorker>,
     metrics: Option<MetricsEndpoint>,
-    // Shared with Core's client: a new API key set here is sent on Core's next call.
-    connection: Connection,
+    /// On the connection Core polls on, so that a new API key set on it is sent on Core's next
+    /// call; activities get it from `ActivityContext::client`, with the worker's codec.
+    client: Client,
     // Core's runtime must outlive its worker.
     _runtime: CoreRuntime,
     dispatcher: Dispatcher,
     task_queue: String,
-    namespace: String,
 }
 
 impl std::fmt::Debug for Worker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Worker")
             .field("task_queue", &self.task_queue)
-            .field("namespace", &self.namespace)
+            .field("namespace", &self.client.options().namespace)
             .finish_non_exhaustive()
     }
 }
@@ -169,7 +169,7 @@ impl Worker {
     /// A handle that replaces the API key this worker sends, for use from another task.
     pub fn api_key_handle(&self) -> ApiKeyHandle {
         ApiKeyHandle {
-            connection: self.connection.clone(),
+            connection: self.client.connection().clone(),
         }
     }
 
@@ -297,13 +297,19 @@ impl Worker {
                     });
                 });
                 let task = Task {
-                    info: info_from(&token, &start, &self.task_queue, &self.namespace),
+                    info: info_from(
+                        &token,
+                        &start,
+                        &self.task_queue,
+                        &self.client.options().namespace,
+                    ),
                     headers: start.header_fields,
                     arguments: start.input,
                     last_heartbeat_details: start.heartbeat_details,
                     heartbeats: Some(HeartbeatDelivery::Immediate(heartbeats)),
                     cancellation,
                     result: None,
+                    client: Some(self.client.clone()),
                 };
                 let dispatcher = self.dispatcher.clone();
                 let core = Arc::clone(&self.core);

@@ -1,6 +1,6 @@
 //! What an activity knows and can do through its context: info, heartbeats and the previous
 //! attempt's details, cancellation with its reasons, the worker's shutdown, the ambient context,
-//! and a tracing span with the activity's fields.
+//! a tracing span with the activity's fields, and a clear failure for a client nobody gave.
 
 mod support;
 
@@ -261,4 +261,21 @@ async fn logs_inside_an_activity_carry_its_span_fields() {
             assert!(line.contains(field), "{field} in {line}");
         }
     }
+}
+
+#[activity]
+async fn namespace_of_client(ctx: ActivityContext) -> Result<String, ActivityError> {
+    Ok(ctx.client()?.options().namespace.clone())
+}
+
+#[tokio::test]
+async fn without_a_client_ctx_client_fails_saying_how_to_give_one() {
+    let env = ActivityEnvironment::new(activity_set![namespace_of_client]).unwrap();
+    let error = env.run::<namespace_of_client>(()).await.unwrap_err();
+    assert_eq!(error.error_type(), "MissingClient");
+    assert_eq!(
+        error.message(),
+        "activity `namespace_of_client` asked for a Temporal client, but it runs without one; \
+         in a test, give the environment one with `.client(client)` on its builder"
+    );
 }

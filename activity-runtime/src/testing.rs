@@ -354,7 +354,7 @@ impl ActivityEnvironmentBuilder {
     /// let env = ActivityEnvironment::builder(activity_set![namespace_of_client])
     ///     .client(client)
     ///     .build()?;
-    /// assert_eq!(env.run::<namespace_of_client>(()).await?, "default");
+    /// assert_eq!(env.run::<namespace_of_client>(()).await.unwrap(), "default");
     /// # Ok(()) }
     /// ```
     pub fn client(mut self, client: Client) -> Self {

@@ -8,18 +8,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use activity_runtime::client::{AsyncCompletion, CompletionError};
+use activity_runtime::client::{AsyncCompletion, CompletionError, signal_workflow};
 use activity_runtime::context::TaskToken as OurTaskToken;
-use activity_runtime::payload;
 use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use temporalio_client::{
-    ActivityIdentifier, RpcOptions, UntypedSignal, UntypedWorkflow, WorkflowSignalOptions,
-};
-use temporalio_common::data_converters::RawValue;
+use temporalio_client::{ActivityIdentifier, RpcOptions};
 use temporalio_common::protos::TaskToken;
 
 use crate::examples::example;
@@ -87,15 +83,14 @@ async fn request_approval(
 ) -> Result<Approval, ActivityError> {
     requests.push(&ctx);
     if let Some(workflow) = &ctx.info().workflow {
-        let activity_id = payload::encode(&ctx.info().activity_id)?;
-        ctx.client()?
-            .get_workflow_handle::<UntypedWorkflow>(&workflow.workflow_id)
-            .signal(
-                UntypedSignal::new("approval_requested"),
-                RawValue::new(vec![activity_id]),
-                WorkflowSignalOptions::default(),
-            )
-            .await?;
+        let activity_id = ctx.info().activity_id.clone();
+        signal_workflow(
+            ctx.client()?,
+            &workflow.workflow_id,
+            "approval_requested",
+            (activity_id,),
+        )
+        .await?;
     }
     Err(ActivityError::complete_async())
 }

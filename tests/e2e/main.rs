@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activity_client;
 mod activity_info;
 mod async_completion;
 mod blocking_runtime;

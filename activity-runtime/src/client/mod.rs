@@ -3,12 +3,13 @@
 //! that start activities without a workflow.
 
 mod completion;
+mod signal;
 
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use temporalio_client::errors::{
-    ActivityInteractionError, ActivityResultError, StartActivityError,
+    ActivityInteractionError, ActivityResultError, StartActivityError, WorkflowInteractionError,
 };
 use temporalio_client::{ActivityCancelOptions, ActivityHandle, ClientOptions};
 use temporalio_common::UntypedActivity;
@@ -22,10 +23,11 @@ use crate::payload::{ArgumentList, IntoArguments};
 
 use crate::payload::{FromPayload, PayloadError};
 pub use completion::{AsyncCompletion, CompletionError, HeartbeatResponse};
+pub use signal::signal_workflow;
 pub use temporalio_client::{ActivityStartOptions, Client};
 pub use temporalio_common::{ActivityCloseTimeouts, Priority, RetryPolicy};
 
-/// Why a standalone activity did not produce a result.
+/// Why a standalone activity did not produce a result, or a call about a workflow failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExecuteError {
@@ -47,6 +49,27 @@ pub enum ExecuteError {
     /// The activity completed without a result payload.
     #[error("activity `{0}` completed without a result")]
     NoResult(String),
+    /// No workflow of that id is running in the client's namespace: it never started, it
+    /// closed, or it runs in another namespace.
+    #[error("no workflow `{workflow_id}` is running in namespace `{namespace}`")]
+    WorkflowNotFound {
+        /// The workflow addressed.
+        workflow_id: String,
+        /// The client's namespace.
+        namespace: String,
+        /// What the server said.
+        #[source]
+        source: temporalio_client::tonic::Status,
+    },
+    /// The server or the client's codec refused a request about a workflow.
+    #[error("a request to workflow `{workflow_id}` failed: {source}")]
+    Workflow {
+        /// The workflow addressed.
+        workflow_id: String,
+        /// What the server or the codec said.
+        #[source]
+        source: WorkflowInteractionError,
+    },
 }
 
 impl From<ActivityResultError> for ExecuteError {

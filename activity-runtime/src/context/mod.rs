@@ -331,21 +331,12 @@ impl ActivityContext {
     /// or on a context made by hand: a `MissingClient` failure that says so.
     ///
     /// ```
+    /// use activity_runtime::client::signal_workflow;
     /// use activity_runtime::{ActivityContext, ActivityError, activity};
-    /// use temporalio_client::{UntypedSignal, UntypedWorkflow, WorkflowSignalOptions};
-    /// use temporalio_common::data_converters::RawValue;
     ///
     /// #[activity]
     /// async fn approve(ctx: ActivityContext, workflow_id: String) -> Result<(), ActivityError> {
-    ///     let approval = activity_runtime::payload::encode(&true)?;
-    ///     ctx.client()?
-    ///         .get_workflow_handle::<UntypedWorkflow>(workflow_id)
-    ///         .signal(
-    ///             UntypedSignal::new("approved"),
-    ///             RawValue::new(vec![approval]),
-    ///             WorkflowSignalOptions::default(),
-    ///         )
-    ///         .await?;
+    ///     signal_workflow(ctx.client()?, &workflow_id, "approved", (true,)).await?;
     ///     Ok(())
     /// }
     /// ```

@@ -1,0 +1,208 @@
+//! `ActivityContext::client`: inside an activity, a client on the worker's own connection,
+//! namespace and codec, used here by a blocking activity to complete another activity that
+//! handed its completion off: on our worker (its codec applied to what the client sends), on
+//! the official SDK's worker, and in `ActivityEnvironment` given a client of the dev server.
+//! A workflow signalled from an activity is in `async_completion`; here, a signal to a
+//! workflow that is not running.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use activity_runtime::client::{
+    AsyncCompletion, Client, ExecuteError, StartedActivity, signal_workflow,
+};
+use activity_runtime::context::TaskToken;
+use activity_runtime::official;
+use activity_runtime::payload::codec::EncryptionCodec;
+use activity_runtime::testing::ActivityEnvironment;
+use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
+use temporalio_common::UntypedActivity;
+use temporalio_sdk::WorkerOptions;
+
+use crate::official_sdk::beside_official_worker;
+use crate::support::calls::{self, options, result_within, start};
+use crate::support::deadline::within;
+use crate::support::server;
+
+/// Task tokens of the activities that `park` left open.
+#[derive(Default)]
+struct Parked(Mutex<Vec<TaskToken>>);
+
+#[activity]
+async fn park(ctx: ActivityContext, parked: State<Parked>) -> Result<String, ActivityError> {
+    parked.0.lock().unwrap().push(ctx.info().task_token.clone());
+    Err(ActivityError::complete_async())
+}
+
+/// Completes the parked activity of `token` with `by`, blocking, on the worker's own client.
+#[activity]
+fn approve(ctx: ActivityContext, token: Vec<u8>, by: String) -> Result<(), ActivityError> {
+    let completion = AsyncCompletion::by_token(ctx.client()?, &TaskToken::from(token));
+    tokio::runtime::Handle::current().block_on(completion.complete(&by))?;
+    Ok(())
+}
+
+/// Starts `park` on `queue` with `client`, and waits for its hand-off.
+async fn parked_on(
+    client: &Client,
+    queue: &str,
+    parked: &Parked,
+) -> (StartedActivity<String>, TaskToken) {
+    let already = parked.0.lock().unwrap().len();
+    let started = start::<String>(
+        client,
+        "park",
+        (),
+        options(queue, Duration::from_secs(60), None, 1),
+    )
+    .await;
+    let token = within(Duration::from_secs(30), "the hand-off", async {
+        loop {
+            if let Some(token) = parked.0.lock().unwrap().get(already).cloned() {
+                return token;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    (started, token)
+}
+
+fn codec() -> EncryptionCodec {
+    EncryptionCodec::new("client-test-key", b"a-32-byte-key-for-ctx-client-tst").expect("32 bytes")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_activity_completes_another_on_the_workers_client_with_its_codec() {
+    let queue = server::task_queue("ctx-client");
+    let parked = Arc::new(Parked::default());
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![park, approve])
+            .shared_state(Arc::clone(&parked))
+            .codec(codec()),
+    )
+    .await;
+    let client = server::connection()
+        .client_with_codec(codec())
+        .await
+        .expect("a client");
+    let (parked_activity, token) = parked_on(&client, &queue, &parked).await;
+    let approval = start::<()>(
+        &client,
+        "approve",
+        (token.as_bytes().to_vec(), "a colleague".to_string()),
+        options(&queue, Duration::from_secs(30), None, 1),
+    )
+    .await;
+    result_within(&approval, Duration::from_secs(30))
+        .await
+        .expect("the approving activity succeeds");
+    assert_eq!(
+        result_within(&parked_activity, Duration::from_secs(30))
+            .await
+            .expect("completed by the other activity"),
+        "a colleague"
+    );
+    // Read without the codec: the result as the server stores it.
+    let plain = calls::client().await;
+    let stored = plain
+        .get_activity_handle(
+            UntypedActivity::new("park"),
+            parked_activity.handle().activity_id(),
+            None,
+        )
+        .result()
+        .await
+        .expect("the stored result");
+    let encoding = stored.payloads[0]
+        .metadata
+        .get("encoding")
+        .map(|value| String::from_utf8_lossy(value).into_owned());
+    assert_eq!(
+        encoding.as_deref(),
+        Some("binary/encrypted"),
+        "ctx.client() encodes with the worker's codec"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_official_worker_ctx_client_is_that_workers_client() {
+    let parked_queue = server::task_queue("ctx-client-parked");
+    let parked = Arc::new(Parked::default());
+    let running = server::start_worker_with(
+        Worker::builder(&parked_queue, activity_set![park]).shared_state(Arc::clone(&parked)),
+    )
+    .await;
+    let client = calls::client().await;
+    let (parked_activity, token) = parked_on(&client, &parked_queue, &parked).await;
+    let official_queue = server::task_queue("ctx-client-official");
+    let activities = official::Activities::builder(activity_set![approve])
+        .build()
+        .expect("the set is valid");
+    let options_for_official = WorkerOptions::new(official_queue.as_str())
+        .register_activities(activities)
+        .build();
+    beside_official_worker(&client, options_for_official, async {
+        let approval = start::<()>(
+            &client,
+            "approve",
+            (token.as_bytes().to_vec(), "the official worker".to_string()),
+            options(&official_queue, Duration::from_secs(30), None, 1),
+        )
+        .await;
+        result_within(&approval, Duration::from_secs(30))
+            .await
+            .expect("the approving activity succeeds");
+    })
+    .await;
+    assert_eq!(
+        result_within(&parked_activity, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        "the official worker"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_environment_given_a_client_lends_it_to_the_activity() {
+    let queue = server::task_queue("ctx-client-env");
+    let parked = Arc::new(Parked::default());
+    let running = server::start_worker_with(
+        Worker::builder(&queue, activity_set![park]).shared_state(Arc::clone(&parked)),
+    )
+    .await;
+    let client = calls::client().await;
+    let (parked_activity, token) = parked_on(&client, &queue, &parked).await;
+    let env = ActivityEnvironment::builder(activity_set![approve])
+        .client(client.clone())
+        .build()
+        .expect("the environment");
+    env.run::<approve>((token.as_bytes().to_vec(), "a test".to_string()))
+        .await
+        .expect("approved from the test environment");
+    assert_eq!(
+        result_within(&parked_activity, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        "a test"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signalling_a_workflow_that_is_not_running_names_it_and_the_namespace() {
+    let client = calls::client().await;
+    let error = signal_workflow(&client, "no-such-workflow", "approval_requested", ())
+        .await
+        .expect_err("nothing to signal");
+    assert!(
+        matches!(error, ExecuteError::WorkflowNotFound { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "no workflow `no-such-workflow` is running in namespace `default`"
+    );
+}

@@ -516,3 +516,44 @@ async fn our_handle_completes_what_a_python_activity_handed_off() {
         json!({"approved": true, "by": "rust"})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_in_the_wrong_namespace_are_refused_naming_the_namespace() {
+    let (queue, requests, running) = approvals("async-namespace").await;
+    let client = calls::client().await;
+    let waiting_options = options(&queue, Duration::from_secs(60), None, 1);
+    let activity_id = waiting_options.id.clone();
+    let waiting = start::<String>(
+        &client,
+        "await_approval",
+        ("refund 11".to_string(),),
+        waiting_options,
+    )
+    .await;
+    handed_off(&requests, 0).await;
+    let elsewhere = calls::client_of(server::connection().namespace("elsewhere")).await;
+    let error = AsyncCompletion::standalone(&elsewhere, &activity_id, "")
+        .complete("approved")
+        .await
+        .expect_err("not in that namespace");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "standalone activity `{activity_id}` is not waiting"
+        )),
+        "{message}"
+    );
+    assert!(message.contains("(`elsewhere`)"), "{message}");
+    // Still waiting, in its own namespace.
+    AsyncCompletion::standalone(&client, &activity_id, "")
+        .complete("approved")
+        .await
+        .expect("completed in its namespace");
+    assert_eq!(
+        result_within(&waiting, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        "approved"
+    );
+    running.stop().await;
+}

@@ -8,7 +8,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use activity_runtime::client::{AsyncCompletion, CompletionError, signal_workflow};
+use activity_runtime::client::{
+    AsyncCompletion, CompletionError, StartedActivity, signal_workflow,
+};
 use activity_runtime::context::TaskToken as OurTaskToken;
 use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
 use base64::Engine;
@@ -163,6 +165,26 @@ async fn approvals(test: &str) -> (String, Arc<Requests>, server::RunningWorker)
     (queue, requests, running)
 }
 
+/// Starts `await_approval` for `request` as a standalone activity on `queue`, with up to
+/// `attempts` attempts, and returns it with its activity id.
+async fn start_approval(
+    client: &activity_runtime::client::Client,
+    queue: &str,
+    request: &str,
+    attempts: u32,
+) -> (StartedActivity<String>, String) {
+    let start_options = options(queue, Duration::from_secs(60), None, attempts);
+    let activity_id = start_options.id.clone();
+    let started = start::<String>(
+        client,
+        "await_approval",
+        (request.to_string(),),
+        start_options,
+    )
+    .await;
+    (started, activity_id)
+}
+
 /// The `n`th hand-off, once it happened.
 async fn handed_off(requests: &Requests, n: usize) -> Request {
     within(Duration::from_secs(30), "the hand-off", async {
@@ -215,15 +237,7 @@ async fn our_handle_heartbeats_then_completes_by_token_and_fails_by_id() {
         "{again}"
     );
 
-    let refused_options = options(&queue, Duration::from_secs(60), None, 3);
-    let activity_id = refused_options.id.clone();
-    let refused = start::<String>(
-        &client,
-        "await_approval",
-        ("refund 9".to_string(),),
-        refused_options,
-    )
-    .await;
+    let (refused, activity_id) = start_approval(&client, &queue, "refund 9", 3).await;
     handed_off(&requests, 1).await;
     AsyncCompletion::standalone(&client, &activity_id, "")
         .fail(
@@ -521,15 +535,7 @@ async fn our_handle_completes_what_a_python_activity_handed_off() {
 async fn ids_in_the_wrong_namespace_are_refused_naming_the_namespace() {
     let (queue, requests, running) = approvals("async-namespace").await;
     let client = calls::client().await;
-    let waiting_options = options(&queue, Duration::from_secs(60), None, 1);
-    let activity_id = waiting_options.id.clone();
-    let waiting = start::<String>(
-        &client,
-        "await_approval",
-        ("refund 11".to_string(),),
-        waiting_options,
-    )
-    .await;
+    let (waiting, activity_id) = start_approval(&client, &queue, "refund 11", 1).await;
     handed_off(&requests, 0).await;
     let elsewhere = calls::client_of(server::connection().namespace("elsewhere")).await;
     let error = AsyncCompletion::standalone(&elsewhere, &activity_id, "")

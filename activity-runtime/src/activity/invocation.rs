@@ -57,6 +57,17 @@ impl Invocation {
         }
     }
 
+    /// Runs the call here, a blocking one on this thread, without the dispatcher's slot,
+    /// context scope, executor or panic boundary: what the dispatch micro-benchmark measures
+    /// of the generated code alone. Workers never call it.
+    #[doc(hidden)]
+    pub async fn run_inline(self) -> Outcome {
+        match self.work {
+            Work::Async(future) => future.await,
+            Work::Blocking(call) => call(),
+        }
+    }
+
     /// Whether the call is async or blocking.
     pub fn execution(&self) -> Execution {
         match self.work {

@@ -35,11 +35,11 @@ pub struct ConnectionConfig {
 
 /// Whether gRPC messages are gzip-compressed.
 ///
-/// Compression trades worker CPU for bytes on the wire. On loopback our worker spent 0.83 ms of
-/// CPU per activity with gzip against 0.64 ms without (`benches/worker_cpu.rs`, medians of
-/// alternating rounds), 30% more, for nothing: the bytes never leave the machine. Across a WAN to Temporal Cloud the bytes cost
-/// more than the CPU. So the default, [`Compression::Auto`], compresses only when the server's
-/// address is neither loopback nor private.
+/// Compression trades worker CPU for bytes on the wire. On loopback, gzip added about 0.15 ms of
+/// worker CPU per activity to 0.68 ms without it, and 7 MiB of memory (BENCHMARKS.md, medians
+/// of alternating rounds), for nothing: the bytes never leave the machine. Across a WAN to
+/// Temporal Cloud the bytes cost more than the CPU. So the default, [`Compression::Auto`],
+/// compresses only when the server's address is neither loopback nor private.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Compression {

@@ -1,0 +1,78 @@
+//! The floor: a bare loop on Temporal Core (`temporalio-sdk-core`) that polls an activity task
+//! and completes it with the seed's result, with nothing between: no registry, no context, no
+//! panic boundary. What any worker on Core costs at least, at the same settings.
+
+use std::sync::Arc;
+
+use activity_benchmarks::{WorkerArgs, YourParams, greet, ready};
+use temporalio_client::Connection;
+use temporalio_common::protos::coresdk::ActivityTaskCompletion;
+use temporalio_common::protos::coresdk::activity_result::ActivityExecutionResult;
+use temporalio_common::protos::coresdk::activity_task::activity_task;
+use temporalio_common::protos::temporal::api::common::v1::Payload;
+use temporalio_common::worker::WorkerTaskTypes;
+use temporalio_sdk_core::{
+    CoreRuntime, PollError, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy, init_worker,
+};
+
+fn main() -> anyhow::Result<()> {
+    let args = WorkerArgs::from_env();
+    args.runtime().block_on(async {
+        let connection = Connection::connect(args.connection_options(true)?).await?;
+        let runtime = CoreRuntime::new_assume_tokio(
+            RuntimeOptions::builder()
+                .build()
+                .map_err(anyhow::Error::msg)?,
+        )?;
+        let config = WorkerConfig::builder()
+            .namespace("default")
+            .task_queue(args.task_queue.clone())
+            .client_identity_override(format!("{}@bench-core", std::process::id()))
+            .task_types(WorkerTaskTypes::activity_only())
+            .versioning_strategy(WorkerVersioningStrategy::None {
+                build_id: String::new(),
+            })
+            .build()
+            .map_err(anyhow::Error::msg)?;
+        let core = Arc::new(init_worker(&runtime, config, connection)?);
+        core.validate().await?;
+        let shutdown = Arc::clone(&core);
+        tokio::spawn(async move {
+            let mut terminate =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("a SIGTERM handler");
+            terminate.recv().await;
+            shutdown.initiate_shutdown();
+        });
+        ready();
+        loop {
+            let task = match core.poll_activity_task().await {
+                Ok(task) => task,
+                Err(PollError::ShutDown) => break,
+                Err(error) => return Err(error.into()),
+            };
+            let Some(activity_task::Variant::Start(start)) = task.variant else {
+                continue;
+            };
+            let core = Arc::clone(&core);
+            tokio::spawn(async move {
+                let input: YourParams =
+                    serde_json::from_slice(&start.input[0].data).expect("the seed's input");
+                let result = Payload {
+                    metadata: [("encoding".to_string(), b"json/plain".to_vec())].into(),
+                    data: serde_json::to_vec(&greet(&input)).expect("a string encodes"),
+                    ..Payload::default()
+                };
+                let completion = ActivityTaskCompletion {
+                    task_token: task.task_token,
+                    result: Some(ActivityExecutionResult::ok(result)),
+                };
+                core.complete_activity_task(completion)
+                    .await
+                    .expect("Core takes the completion");
+            });
+        }
+        core.shutdown().await;
+        Ok(())
+    })
+}

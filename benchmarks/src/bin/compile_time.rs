@@ -39,6 +39,7 @@ fn main() -> anyhow::Result<()> {
     );
     let official_dependency = "temporalio-sdk = { version = \"=1.1.1\", default-features = false }\n\
          temporalio-macros = \"1.1.2\"\ntemporalio-common = { version = \"1.1.1\", features = [\"vendored-protox\"] }\n\
+         futures = \"0.3\"  # the macro's expansion names it\n\
          serde = { version = \"1\", features = [\"derive\"] }\n"
         .to_string();
     let variants = [

@@ -232,10 +232,23 @@ async fn load(
     count: u32,
     in_flight: usize,
 ) -> anyhow::Result<Load> {
-    match shape {
-        Shape::FanOut => fan_out(client, queue, count).await,
-        Shape::Standalone => standalone(client, queue, count, in_flight).await,
-    }
+    // A load that never finishes (a fan-out workflow whose task the server refuses, say)
+    // must end the run with a reason, not hang it.
+    let limit = Duration::from_secs(120) + Duration::from_millis(200) * count;
+    let load = async {
+        match shape {
+            Shape::FanOut => fan_out(client, queue, count).await,
+            Shape::Standalone => standalone(client, queue, count, in_flight).await,
+        }
+    };
+    tokio::time::timeout(limit, load).await.unwrap_or_else(|_| {
+        Err(anyhow::anyhow!(
+            "the {shape:?} load of {count} activities on `{queue}` did not finish within \
+             {limit:?}; look for failed workflow tasks with `temporal workflow list` (one \
+             workflow task cannot schedule many more than 1,000 activities) and for errors in \
+             the dev server's log above"
+        ))
+    })
 }
 
 async fn fan_out(client: &Client, queue: &str, count: u32) -> anyhow::Result<Load> {

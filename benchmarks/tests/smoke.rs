@@ -3,9 +3,12 @@
 //! BENCHMARKS.md reports. It measures nothing: the numbers of a debug build on a busy machine
 //! mean nothing, and a test never asserts a duration.
 
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
+
+// The root package's deadline-bound child processes; this test uses a part of them.
+#[allow(dead_code)]
+#[path = "../../tests/support/process.rs"]
+mod process;
 
 const WORKERS: [&str; 9] = [
     "ours",
@@ -21,24 +24,9 @@ const WORKERS: [&str; 9] = [
 
 #[test]
 fn every_worker_serves_both_load_shapes() {
-    let child = Command::new(env!("CARGO_BIN_EXE_e2e"))
-        .arg("--smoke")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the driver starts");
-    let pid = child.id();
-    let (done, finished) = mpsc::channel();
-    // Read while it runs, so that it never blocks on a full pipe.
-    std::thread::spawn(move || done.send(child.wait_with_output()));
-    let output = match finished.recv_timeout(Duration::from_secs(600)) {
-        Ok(output) => output.expect("its output"),
-        Err(_) => {
-            // SAFETY: a signal to our own child.
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            panic!("the smoke run took more than ten minutes");
-        }
-    };
+    let mut driver = process::command(env!("CARGO_BIN_EXE_e2e"));
+    driver.arg("--smoke");
+    let output = process::output_within(driver, Duration::from_secs(600), "the smoke run");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

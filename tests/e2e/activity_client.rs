@@ -1,71 +1,33 @@
 //! `ActivityContext::client`: inside an activity, a client on the worker's own connection,
 //! namespace and codec, used here by a blocking activity to complete another activity that
-//! handed its completion off: on our worker (its codec applied to what the client sends), on
+//! handed its completion off (`async_completion`'s `await_approval`): on our worker (its codec applied to what the client sends), on
 //! the official SDK's worker, and in `ActivityEnvironment` given a client of the dev server.
 //! A workflow signalled from an activity is in `async_completion`; here, a signal to a
 //! workflow that is not running.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use activity_runtime::client::{
-    AsyncCompletion, Client, ExecuteError, StartedActivity, signal_workflow,
-};
+use activity_runtime::client::{AsyncCompletion, ExecuteError, signal_workflow};
 use activity_runtime::context::TaskToken;
 use activity_runtime::official;
 use activity_runtime::payload::codec::EncryptionCodec;
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
+use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
 use temporalio_common::UntypedActivity;
 use temporalio_sdk::WorkerOptions;
 
+use crate::async_completion::{Requests, approvals, await_approval, handed_off, start_approval};
 use crate::official_sdk::beside_official_worker;
 use crate::support::calls::{self, options, result_within, start};
-use crate::support::deadline::within;
 use crate::support::server;
 
-/// Task tokens of the activities that `park` left open.
-#[derive(Default)]
-struct Parked(Mutex<Vec<TaskToken>>);
-
-#[activity]
-async fn park(ctx: ActivityContext, parked: State<Parked>) -> Result<String, ActivityError> {
-    parked.0.lock().unwrap().push(ctx.info().task_token.clone());
-    Err(ActivityError::complete_async())
-}
-
-/// Completes the parked activity of `token` with `by`, blocking, on the worker's own client.
+/// Completes the waiting activity of `token` with `by`, blocking, on the worker's own client.
 #[activity]
 fn approve(ctx: ActivityContext, token: Vec<u8>, by: String) -> Result<(), ActivityError> {
     let completion = AsyncCompletion::by_token(ctx.client()?, &TaskToken::from(token));
     tokio::runtime::Handle::current().block_on(completion.complete(&by))?;
     Ok(())
-}
-
-/// Starts `park` on `queue` with `client`, and waits for its hand-off.
-async fn parked_on(
-    client: &Client,
-    queue: &str,
-    parked: &Parked,
-) -> (StartedActivity<String>, TaskToken) {
-    let already = parked.0.lock().unwrap().len();
-    let started = start::<String>(
-        client,
-        "park",
-        (),
-        options(queue, Duration::from_secs(60), None, 1),
-    )
-    .await;
-    let token = within(Duration::from_secs(30), "the hand-off", async {
-        loop {
-            if let Some(token) = parked.0.lock().unwrap().get(already).cloned() {
-                return token;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await;
-    (started, token)
 }
 
 fn codec() -> EncryptionCodec {
@@ -75,10 +37,10 @@ fn codec() -> EncryptionCodec {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocking_activity_completes_another_on_the_workers_client_with_its_codec() {
     let queue = server::task_queue("ctx-client");
-    let parked = Arc::new(Parked::default());
+    let requests = Arc::new(Requests::default());
     let running = server::start_worker_with(
-        Worker::builder(&queue, activity_set![park, approve])
-            .shared_state(Arc::clone(&parked))
+        Worker::builder(&queue, activity_set![await_approval, approve])
+            .shared_state(Arc::clone(&requests))
             .codec(codec()),
     )
     .await;
@@ -86,7 +48,8 @@ async fn a_blocking_activity_completes_another_on_the_workers_client_with_its_co
         .client_with_codec(codec())
         .await
         .expect("a client");
-    let (parked_activity, token) = parked_on(&client, &queue, &parked).await;
+    let (waiting, _) = start_approval(&client, &queue, "refund 12", 1).await;
+    let token = handed_off(&requests, 0).await.token;
     let approval = start::<()>(
         &client,
         "approve",
@@ -98,7 +61,7 @@ async fn a_blocking_activity_completes_another_on_the_workers_client_with_its_co
         .await
         .expect("the approving activity succeeds");
     assert_eq!(
-        result_within(&parked_activity, Duration::from_secs(30))
+        result_within(&waiting, Duration::from_secs(30))
             .await
             .expect("completed by the other activity"),
         "a colleague"
@@ -107,8 +70,8 @@ async fn a_blocking_activity_completes_another_on_the_workers_client_with_its_co
     let plain = calls::client().await;
     let stored = plain
         .get_activity_handle(
-            UntypedActivity::new("park"),
-            parked_activity.handle().activity_id(),
+            UntypedActivity::new("await_approval"),
+            waiting.handle().activity_id(),
             None,
         )
         .result()
@@ -128,14 +91,10 @@ async fn a_blocking_activity_completes_another_on_the_workers_client_with_its_co
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_the_official_worker_ctx_client_is_that_workers_client() {
-    let parked_queue = server::task_queue("ctx-client-parked");
-    let parked = Arc::new(Parked::default());
-    let running = server::start_worker_with(
-        Worker::builder(&parked_queue, activity_set![park]).shared_state(Arc::clone(&parked)),
-    )
-    .await;
+    let (queue, requests, running) = approvals("ctx-client-waiting").await;
     let client = calls::client().await;
-    let (parked_activity, token) = parked_on(&client, &parked_queue, &parked).await;
+    let (waiting, _) = start_approval(&client, &queue, "refund 13", 1).await;
+    let token = handed_off(&requests, 0).await.token;
     let official_queue = server::task_queue("ctx-client-official");
     let activities = official::Activities::builder(activity_set![approve])
         .build()
@@ -157,7 +116,7 @@ async fn on_the_official_worker_ctx_client_is_that_workers_client() {
     })
     .await;
     assert_eq!(
-        result_within(&parked_activity, Duration::from_secs(30))
+        result_within(&waiting, Duration::from_secs(30))
             .await
             .unwrap(),
         "the official worker"
@@ -167,14 +126,10 @@ async fn on_the_official_worker_ctx_client_is_that_workers_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_test_environment_given_a_client_lends_it_to_the_activity() {
-    let queue = server::task_queue("ctx-client-env");
-    let parked = Arc::new(Parked::default());
-    let running = server::start_worker_with(
-        Worker::builder(&queue, activity_set![park]).shared_state(Arc::clone(&parked)),
-    )
-    .await;
+    let (queue, requests, running) = approvals("ctx-client-env").await;
     let client = calls::client().await;
-    let (parked_activity, token) = parked_on(&client, &queue, &parked).await;
+    let (waiting, _) = start_approval(&client, &queue, "refund 14", 1).await;
+    let token = handed_off(&requests, 0).await.token;
     let env = ActivityEnvironment::builder(activity_set![approve])
         .client(client.clone())
         .build()
@@ -183,7 +138,7 @@ async fn a_test_environment_given_a_client_lends_it_to_the_activity() {
         .await
         .expect("approved from the test environment");
     assert_eq!(
-        result_within(&parked_activity, Duration::from_secs(30))
+        result_within(&waiting, Duration::from_secs(30))
             .await
             .unwrap(),
         "a test"

@@ -27,8 +27,8 @@ use crate::support::{process, python, server};
 
 /// What a hand-off leaves for whoever completes the activity.
 #[derive(Debug, Clone)]
-struct Request {
-    token: OurTaskToken,
+pub(crate) struct Request {
+    pub(crate) token: OurTaskToken,
     /// Empty for a standalone activity.
     workflow_id: String,
     run_id: String,
@@ -37,7 +37,7 @@ struct Request {
 
 /// The activities that handed their completion off, in order.
 #[derive(Default)]
-struct Requests(Mutex<Vec<Request>>);
+pub(crate) struct Requests(Mutex<Vec<Request>>);
 
 impl Requests {
     fn push(&self, ctx: &ActivityContext) {
@@ -53,7 +53,7 @@ impl Requests {
 }
 
 #[activity]
-async fn await_approval(
+pub(crate) async fn await_approval(
     ctx: ActivityContext,
     requests: State<Requests>,
     _request: String,
@@ -154,7 +154,7 @@ async fn a_handed_off_activity_frees_its_slot_and_completes_by_its_token() {
 
 /// A worker serving `await_approval` and `request_approval` on a queue of its own, and what
 /// its attempts handed off.
-async fn approvals(test: &str) -> (String, Arc<Requests>, server::RunningWorker) {
+pub(crate) async fn approvals(test: &str) -> (String, Arc<Requests>, server::RunningWorker) {
     let queue = server::task_queue(test);
     let requests = Arc::new(Requests::default());
     let running = server::start_worker_with(
@@ -167,7 +167,7 @@ async fn approvals(test: &str) -> (String, Arc<Requests>, server::RunningWorker)
 
 /// Starts `await_approval` for `request` as a standalone activity on `queue`, with up to
 /// `attempts` attempts, and returns it with its activity id.
-async fn start_approval(
+pub(crate) async fn start_approval(
     client: &activity_runtime::client::Client,
     queue: &str,
     request: &str,
@@ -186,7 +186,7 @@ async fn start_approval(
 }
 
 /// The `n`th hand-off, once it happened.
-async fn handed_off(requests: &Requests, n: usize) -> Request {
+pub(crate) async fn handed_off(requests: &Requests, n: usize) -> Request {
     within(Duration::from_secs(30), "the hand-off", async {
         loop {
             if let Some(request) = requests.0.lock().unwrap().get(n).cloned() {

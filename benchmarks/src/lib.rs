@@ -1,5 +1,8 @@
 //! What the benchmark binaries share: the seed's types, the worker binaries' command line, and
-//! the measurements of a worker process (`/proc`) and of latencies.
+//! the measurements of a worker process (`/proc`) and of latencies; and, in [`driver`], what
+//! the drivers share.
+
+pub mod driver;
 
 use std::time::Duration;
 
@@ -18,7 +21,9 @@ pub fn greet(input: &YourParams) -> String {
 }
 
 /// The worker binaries' command line: `--address A --task-queue Q`, and the settings a run
-/// compares: `--compression auto|gzip|none` and `--runtime multi|current`.
+/// compares: `--compression auto|gzip|none`, `--runtime multi|current|split` and
+/// `--slots N` (concurrent activities) and `--pollers N` (activity polls open at once); each
+/// worker's default without them.
 #[derive(Debug, Clone)]
 pub struct WorkerArgs {
     pub address: String,
@@ -26,6 +31,11 @@ pub struct WorkerArgs {
     /// `None`: the worker's own default.
     pub compression: Option<String>,
     pub current_thread: bool,
+    /// `--runtime split`: Core on a current-thread runtime of its own thread, the activities on
+    /// a multi-thread runtime.
+    pub split: bool,
+    pub slots: Option<usize>,
+    pub pollers: Option<usize>,
 }
 
 /// The value after flag `name` in `args`, as in `--rounds 3`.
@@ -44,12 +54,12 @@ impl WorkerArgs {
         let usage = || -> ! {
             eprintln!(
                 "usage: --address HOST:PORT --task-queue QUEUE [--compression auto|gzip|none] \
-                 [--runtime multi|current]"
+                 [--runtime multi|current|split] [--slots N] [--pollers N]"
             );
             std::process::exit(2)
         };
         let runtime = value("--runtime").unwrap_or_else(|| "multi".to_string());
-        if runtime != "multi" && runtime != "current" {
+        if !["multi", "current", "split"].contains(&runtime.as_str()) {
             usage();
         }
         Self {
@@ -57,6 +67,9 @@ impl WorkerArgs {
             task_queue: value("--task-queue").unwrap_or_else(|| usage()),
             compression: value("--compression"),
             current_thread: runtime == "current",
+            split: runtime == "split",
+            slots: value("--slots").map(|slots| slots.parse().unwrap_or_else(|_| usage())),
+            pollers: value("--pollers").map(|pollers| pollers.parse().unwrap_or_else(|_| usage())),
         }
     }
 
@@ -124,6 +137,22 @@ pub fn cpu_time(pid: u32) -> Duration {
     Duration::from_secs_f64(ticks as f64 / per_second)
 }
 
+/// The bytes process `pid` has read and written through system calls so far (`rchar` plus
+/// `wchar` of `/proc/PID/io`): for a worker past its start, almost all of it is its gRPC
+/// connection, so it measures what compression saves on the wire.
+pub fn io_bytes(pid: u32) -> u64 {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).expect("/proc is readable");
+    ["rchar:", "wchar:"]
+        .iter()
+        .map(|field| {
+            io.lines()
+                .find_map(|line| line.strip_prefix(field))
+                .and_then(|value| value.trim().parse::<u64>().ok())
+                .unwrap_or_else(|| panic!("{field} in /proc/{pid}/io"))
+        })
+        .sum()
+}
+
 /// The peak resident set size of process `pid` so far (`VmHWM`), in bytes.
 pub fn peak_rss(pid: u32) -> u64 {
     status_kib(pid, "VmHWM:") * 1024
@@ -180,5 +209,8 @@ mod tests {
         let now = rss(pid);
         assert!(now > 0);
         assert!(peak_rss(pid) >= now);
+        let before = io_bytes(pid);
+        std::fs::read_to_string("/proc/self/status").unwrap();
+        assert!(io_bytes(pid) > before);
     }
 }

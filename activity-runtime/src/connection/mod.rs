@@ -4,8 +4,6 @@
 
 mod diagnosis;
 
-use std::net::IpAddr;
-
 use temporalio_client::envconfig::LoadClientConfigProfileOptions;
 use temporalio_client::{ClientOptions, Connection, ConnectionOptions, GrpcCompression};
 
@@ -35,15 +33,22 @@ pub struct ConnectionConfig {
 
 /// Whether gRPC messages are gzip-compressed.
 ///
-/// Compression trades worker CPU for bytes on the wire. On loopback, gzip added about 0.15 ms of
-/// worker CPU per activity to 0.68 ms without it, and 7 MiB of memory (BENCHMARKS.md, medians
-/// of alternating rounds), for nothing: the bytes never leave the machine. Across a WAN to
-/// Temporal Cloud the bytes cost more than the CPU. So the default, [`Compression::Auto`],
-/// compresses only when the server's address is neither loopback nor private.
+/// Compression trades worker CPU for bytes on the wire. In BENCHMARKS.md's runs, gzip added
+/// about a fifth to the worker's CPU per activity (for this worker, the official SDK's and a
+/// bare Core loop alike) and 7 MiB of memory, and for the seed's small payloads saved no bytes
+/// at all: its headers and dictionary outweigh what a few hundred bytes of protobuf compress
+/// by. It pays for large payloads where bytes are slow or billed: across a WAN, to Temporal
+/// Cloud, which always takes TLS. Inside a cluster, over plain gRPC or a sidecar, it does not.
+///
+/// So the default, [`Compression::Auto`], is a rule you can read off your own configuration:
+/// gzip exactly when the connection uses TLS ([`ConnectionConfig::tls`],
+/// [`ConnectionConfig::api_key`], or a `temporal.toml` profile or `TEMPORAL_TLS*` setting
+/// that turns it on), none on plain text. The address plays no part: a DNS name inside a
+/// cluster and an IP literal across zones get what their TLS setting says.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Compression {
-    /// Off for loopback and private addresses (and `localhost`), gzip for the rest.
+    /// gzip over TLS, none on plain text.
     #[default]
     Auto,
     /// Always gzip.
@@ -207,8 +212,8 @@ impl ConnectionConfig {
         options.grpc_compression = match self.compression {
             Compression::Gzip => GrpcCompression::Gzip,
             Compression::None => GrpcCompression::None,
-            Compression::Auto if is_local(&options.target) => GrpcCompression::None,
-            Compression::Auto => GrpcCompression::Gzip,
+            Compression::Auto if options.tls_options.is_some() => GrpcCompression::Gzip,
+            Compression::Auto => GrpcCompression::None,
         };
         options
     }
@@ -270,21 +275,6 @@ fn parse_address(address: &str) -> Result<Url, ConnectionConfigError> {
     Ok(url)
 }
 
-/// Whether the server is on this machine or a private network, where compression costs CPU
-/// and saves nothing that matters.
-fn is_local(target: &Url) -> bool {
-    match target.host() {
-        Some(url::Host::Domain(domain)) => domain == "localhost" || domain.ends_with(".localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
-        Some(url::Host::Ipv6(ip)) => {
-            let ip = IpAddr::V6(ip);
-            ip.is_loopback()
-                || matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xfe00) == 0xfc00)
-        }
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,26 +298,40 @@ mod tests {
     }
 
     #[test]
-    fn auto_compression_is_off_only_for_local_and_private_servers() {
-        let resolved = |address: &str| {
-            ConnectionConfig::new(address)
-                .unwrap()
-                .resolved_options("me")
-                .grpc_compression
-        };
-        for local in [
+    fn auto_compression_is_gzip_exactly_over_tls() {
+        let resolved = |config: ConnectionConfig| config.resolved_options("me").grpc_compression;
+        let plain = |address| ConnectionConfig::new(address).unwrap();
+        // Plain text: no gzip, whatever the address says.
+        for address in [
             "127.0.0.1:7233",
-            "localhost:7233",
-            "10.0.0.5:7233",
-            "192.168.1.9:7233",
-            "[::1]:7233",
-            "[fd00::1]:7233",
+            "temporal-frontend.temporal.svc.cluster.local:7233",
+            "acme.tmprl.cloud:7233",
+            "8.8.8.8:7233",
         ] {
-            assert_eq!(resolved(local), GrpcCompression::None, "{local}");
+            assert_eq!(resolved(plain(address)), GrpcCompression::None, "{address}");
         }
-        for remote in ["acme.tmprl.cloud:7233", "8.8.8.8:7233"] {
-            assert_eq!(resolved(remote), GrpcCompression::Gzip, "{remote}");
-        }
+        // TLS, asked for or implied by an API key: gzip, whatever the address says.
+        assert_eq!(
+            resolved(plain("10.0.0.5:7233").tls(TlsOptions::default())),
+            GrpcCompression::Gzip
+        );
+        assert_eq!(
+            resolved(plain("acme.tmprl.cloud:7233").api_key("key")),
+            GrpcCompression::Gzip
+        );
+        // Forced either way.
+        assert_eq!(
+            resolved(plain("127.0.0.1:7233").compression(Compression::Gzip)),
+            GrpcCompression::Gzip
+        );
+        assert_eq!(
+            resolved(
+                plain("acme.tmprl.cloud:7233")
+                    .api_key("key")
+                    .compression(Compression::None)
+            ),
+            GrpcCompression::None
+        );
     }
 
     #[test]

@@ -318,7 +318,9 @@ impl Worker {
                     // Never panics, and ends by the shutdown's deadline.
                     let outcome = dispatcher.run(task).await;
                     lock(&running).remove(&token);
-                    complete(&core, token, outcome).await;
+                    // Boxed, as the attempt is: Core's future is kilobytes, and held inline it
+                    // would be copied into the task and out of it with the task's every move.
+                    Box::pin(complete(&core, token, outcome)).await;
                 });
             }
             Some(activity_task::Variant::Cancel(cancel)) => {

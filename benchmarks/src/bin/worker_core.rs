@@ -1,6 +1,11 @@
 //! The floor: a bare loop on Temporal Core (`temporalio-sdk-core`) that polls an activity task
 //! and completes it with the seed's result, with nothing between: no registry, no context, no
 //! panic boundary. What any worker on Core costs at least, at the same settings.
+//!
+//! `--runtime split` answers whether a worker could have a current-thread runtime's lower
+//! cost without its users changing their `#[tokio::main]`: Core, its polls and its gRPC
+//! connection on a current-thread runtime of their own thread, the activities' bodies on the
+//! user's multi-thread runtime, as a worker would have to run them.
 
 use std::sync::Arc;
 
@@ -17,62 +22,90 @@ use temporalio_sdk_core::{
 
 fn main() -> anyhow::Result<()> {
     let args = WorkerArgs::from_env();
-    args.runtime().block_on(async {
-        let connection = Connection::connect(args.connection_options(true)?).await?;
-        let runtime = CoreRuntime::new_assume_tokio(
-            RuntimeOptions::builder()
-                .build()
-                .map_err(anyhow::Error::msg)?,
-        )?;
-        let config = WorkerConfig::builder()
-            .namespace("default")
-            .task_queue(args.task_queue.clone())
-            .client_identity_override(format!("{}@bench-core", std::process::id()))
-            .task_types(WorkerTaskTypes::activity_only())
-            .versioning_strategy(WorkerVersioningStrategy::None {
-                build_id: String::new(),
-            })
-            .build()
-            .map_err(anyhow::Error::msg)?;
-        let core = Arc::new(init_worker(&runtime, config, connection)?);
-        core.validate().await?;
-        let shutdown = Arc::clone(&core);
-        tokio::spawn(async move {
-            let mut terminate =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("a SIGTERM handler");
-            terminate.recv().await;
-            shutdown.initiate_shutdown();
+    if args.split {
+        // The user's runtime, as `#[tokio::main]` builds it.
+        let user = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        let activities = user.handle().clone();
+        let core_thread = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(serve(args, Some(activities)))
         });
-        ready();
-        loop {
-            let task = match core.poll_activity_task().await {
-                Ok(task) => task,
-                Err(PollError::ShutDown) => break,
-                Err(error) => return Err(error.into()),
-            };
-            let Some(activity_task::Variant::Start(start)) = task.variant else {
-                continue;
-            };
-            let core = Arc::clone(&core);
-            tokio::spawn(async move {
+        return core_thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    }
+    args.runtime().block_on(serve(args.clone(), None))
+}
+
+/// Serves until SIGTERM; the activities' bodies run on `activities` when given, else beside
+/// Core.
+async fn serve(args: WorkerArgs, activities: Option<tokio::runtime::Handle>) -> anyhow::Result<()> {
+    let connection = Connection::connect(args.connection_options(true)?).await?;
+    let runtime = CoreRuntime::new_assume_tokio(
+        RuntimeOptions::builder()
+            .build()
+            .map_err(anyhow::Error::msg)?,
+    )?;
+    let config = WorkerConfig::builder()
+        .namespace("default")
+        .task_queue(args.task_queue.clone())
+        .client_identity_override(format!("{}@bench-core", std::process::id()))
+        .task_types(WorkerTaskTypes::activity_only())
+        .maybe_max_outstanding_activities(args.slots)
+        .versioning_strategy(WorkerVersioningStrategy::None {
+            build_id: String::new(),
+        })
+        .build()
+        .map_err(anyhow::Error::msg)?;
+    let core = Arc::new(init_worker(&runtime, config, connection)?);
+    core.validate().await?;
+    let shutdown = Arc::clone(&core);
+    tokio::spawn(async move {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler");
+        terminate.recv().await;
+        shutdown.initiate_shutdown();
+    });
+    ready();
+    loop {
+        let task = match core.poll_activity_task().await {
+            Ok(task) => task,
+            Err(PollError::ShutDown) => break,
+            Err(error) => return Err(error.into()),
+        };
+        let Some(activity_task::Variant::Start(start)) = task.variant else {
+            continue;
+        };
+        let core = Arc::clone(&core);
+        let activities = activities.clone();
+        tokio::spawn(async move {
+            let body = async move {
                 let input: YourParams =
                     serde_json::from_slice(&start.input[0].data).expect("the seed's input");
-                let result = Payload {
+                Payload {
                     metadata: [("encoding".to_string(), b"json/plain".to_vec())].into(),
                     data: serde_json::to_vec(&greet(&input)).expect("a string encodes"),
                     ..Payload::default()
-                };
-                let completion = ActivityTaskCompletion {
-                    task_token: task.task_token,
-                    result: Some(ActivityExecutionResult::ok(result)),
-                };
-                core.complete_activity_task(completion)
-                    .await
-                    .expect("Core takes the completion");
-            });
-        }
-        core.shutdown().await;
-        Ok(())
-    })
+                }
+            };
+            let result = match activities {
+                Some(activities) => activities.spawn(body).await.expect("the body ends"),
+                None => body.await,
+            };
+            let completion = ActivityTaskCompletion {
+                task_token: task.task_token,
+                result: Some(ActivityExecutionResult::ok(result)),
+            };
+            core.complete_activity_task(completion)
+                .await
+                .expect("Core takes the completion");
+        });
+    }
+    core.shutdown().await;
+    Ok(())
 }

@@ -9,6 +9,7 @@ use activity_benchmarks::{WorkerArgs, YourParams, greet, ready};
 use temporalio_client::{Client, ClientOptions, Connection};
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
+use temporalio_sdk::runtime::worker_tuner::{FixedSizeSlotSupplier, TunerHolder};
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 
 struct SeedActivities;
@@ -30,9 +31,20 @@ fn main() -> anyhow::Result<()> {
         let runtime = Runtime::from_current_tokio(Default::default())?;
         let connection = Connection::connect(args.connection_options(true)?).await?;
         let client = Client::new(connection, ClientOptions::new("default").build())?;
-        let options = WorkerOptions::new(args.task_queue.as_str())
+        let mut options = WorkerOptions::new(args.task_queue.as_str())
             .register_activities(SeedActivities)
             .build();
+        if let Some(slots) = args.slots {
+            // The default tuner's fixed 100 slots, with the activities' replaced.
+            let fixed = || FixedSizeSlotSupplier::new(100);
+            options.tuner = TunerHolder::builder()
+                .workflow_task_slot_supplier(fixed())
+                .activity_task_slot_supplier(FixedSizeSlotSupplier::new(slots))
+                .local_activity_task_slot_supplier(fixed())
+                .nexus_task_slot_supplier(fixed())
+                .build()
+                .into();
+        }
         let mut worker = Worker::new(&runtime, client, options)?;
         let shutdown = worker.shutdown_handle();
         tokio::spawn(async move {

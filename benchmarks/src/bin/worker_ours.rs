@@ -1,5 +1,8 @@
-//! This project's worker serving the seed's `your_activity`, as a user writes it; the
-//! benchmark's flags choose its compression and runtime flavour.
+//! This project's worker serving the seed's `your_activity`, as a user writes it, and the
+//! sleepers of the scale benchmark; the benchmark's flags choose its compression, runtime
+//! flavour, slots and pollers.
+
+use std::time::Duration;
 
 use activity_benchmarks::{WorkerArgs, YourParams, greet, ready};
 use activity_runtime::connection::Compression;
@@ -8,6 +11,16 @@ use activity_runtime::{ConnectionConfig, Worker, activity, activity_set};
 #[activity(name = "your_activity")]
 async fn your_activity(input: YourParams) -> String {
     greet(&input)
+}
+
+#[activity(name = "sleep_async")]
+async fn sleep_async(milliseconds: u64) {
+    tokio::time::sleep(Duration::from_millis(milliseconds)).await;
+}
+
+#[activity(name = "sleep_blocking")]
+fn sleep_blocking(milliseconds: u64) {
+    std::thread::sleep(Duration::from_millis(milliseconds));
 }
 
 fn main() -> anyhow::Result<()> {
@@ -21,10 +34,15 @@ fn main() -> anyhow::Result<()> {
                 Compression::None
             });
         }
-        let worker = Worker::builder(&args.task_queue, activity_set![your_activity])
-            .connection(connection)
-            .build()
-            .await?;
+        let set = activity_set![your_activity, sleep_async, sleep_blocking];
+        let mut builder = Worker::builder(&args.task_queue, set).connection(connection);
+        if let Some(slots) = args.slots {
+            builder = builder.max_concurrent_activities(slots);
+        }
+        if let Some(pollers) = args.pollers {
+            builder = builder.pollers(pollers);
+        }
+        let worker = builder.build().await?;
         ready();
         worker.run_until_signal().await?;
         Ok(())

@@ -30,12 +30,21 @@ pub struct WorkerArgs {
     pub task_queue: String,
     /// `None`: the worker's own default.
     pub compression: Option<String>,
-    pub current_thread: bool,
-    /// `--runtime split`: Core on a current-thread runtime of its own thread, the activities on
-    /// a multi-thread runtime.
-    pub split: bool,
+    pub runtime: Flavour,
     pub slots: Option<usize>,
     pub pollers: Option<usize>,
+}
+
+/// The runtime flavour a worker binary runs on: `--runtime multi|current|split`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// `#[tokio::main]`'s.
+    Multi,
+    /// `#[tokio::main(flavor = "current_thread")]`'s.
+    Current,
+    /// The floor only: Core on a current-thread runtime of its own thread, the activities on
+    /// the multi-thread runtime a user's `#[tokio::main]` builds.
+    Split,
 }
 
 /// The value after flag `name` in `args`, as in `--rounds 3`.
@@ -58,27 +67,28 @@ impl WorkerArgs {
             );
             std::process::exit(2)
         };
-        let runtime = value("--runtime").unwrap_or_else(|| "multi".to_string());
-        if !["multi", "current", "split"].contains(&runtime.as_str()) {
-            usage();
-        }
+        let runtime = match value("--runtime").as_deref() {
+            None | Some("multi") => Flavour::Multi,
+            Some("current") => Flavour::Current,
+            Some("split") => Flavour::Split,
+            Some(_) => usage(),
+        };
         Self {
             address: value("--address").unwrap_or_else(|| usage()),
             task_queue: value("--task-queue").unwrap_or_else(|| usage()),
             compression: value("--compression"),
-            current_thread: runtime == "current",
-            split: runtime == "split",
+            runtime,
             slots: value("--slots").map(|slots| slots.parse().unwrap_or_else(|_| usage())),
             pollers: value("--pollers").map(|pollers| pollers.parse().unwrap_or_else(|_| usage())),
         }
     }
 
-    /// The tokio runtime the arguments ask for, as a user's `#[tokio::main]` would build it.
+    /// The tokio runtime a user's `#[tokio::main]` would build for the arguments' flavour:
+    /// multi-thread for [`Flavour::Split`], whose own thread for Core its binary makes.
     pub fn runtime(&self) -> tokio::runtime::Runtime {
-        let mut builder = if self.current_thread {
-            tokio::runtime::Builder::new_current_thread()
-        } else {
-            tokio::runtime::Builder::new_multi_thread()
+        let mut builder = match self.runtime {
+            Flavour::Current => tokio::runtime::Builder::new_current_thread(),
+            Flavour::Multi | Flavour::Split => tokio::runtime::Builder::new_multi_thread(),
         };
         builder.enable_all().build().expect("a tokio runtime")
     }

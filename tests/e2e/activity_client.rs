@@ -1,9 +1,9 @@
 //! `ActivityContext::client`: inside an activity, a client on the worker's own connection,
 //! namespace and codec, used here by a blocking activity to complete another activity that
-//! handed its completion off (`async_completion`'s `await_approval`): on our worker (its codec applied to what the client sends), on
-//! the official SDK's worker, and in `ActivityEnvironment` given a client of the dev server.
-//! A workflow signalled from an activity is in `async_completion`; here, a signal to a
-//! workflow that is not running.
+//! handed its completion off (`async_completion`'s `await_approval`): on our worker (its
+//! codec applied to what the client sends), on the official SDK's worker, and in
+//! `ActivityEnvironment` given a client of the dev server. A workflow signalled from an
+//! activity is in `async_completion`; here, a signal to a workflow that is not running.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -267,7 +267,8 @@ impl Dispatcher {
     ///
     /// Boxed: a whole attempt's future is about 10 KiB, and held inline in the task that
     /// awaits it, it was copied at every move of that task (spawning, storing, finishing),
-    /// which cost 0.4 of the worker's instructions per activity over a bare Core loop.
+    /// which made the worker's instructions per activity 1.43 times a bare Core loop's
+    /// (BENCHMARKS.md).
     pub(crate) fn run(&self, task: Task) -> BoxFuture<'_, Outcome> {
         Box::pin(self.run_unboxed(task))
     }

@@ -24,8 +24,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use activity_benchmarks::driver::{
-    COMPARED, Load, Span, Subject, WorkerProcess, fan_out, on_dev_server, select, unique,
-    your_activity,
+    COMPARED, Load, Span, Subject, WorkerProcess, deadline, fan_out, on_dev_server, select, unique,
+    within, your_activity,
 };
 use activity_benchmarks::{YourParams, cpu_time, flag, io_bytes, median, peak_rss, percentile};
 use activity_runtime::client::{
@@ -177,7 +177,7 @@ async fn measure(
     })
 }
 
-/// Runs `count` activities on `queue` in `shape`.
+/// Runs `count` activities on `queue` in `shape`, each shape within its deadline.
 async fn load(
     shape: Shape,
     client: &Client,
@@ -185,22 +185,14 @@ async fn load(
     count: u32,
     in_flight: usize,
 ) -> anyhow::Result<Load> {
-    // A load that never finishes (a fan-out workflow whose task the server refuses, say)
-    // must end the run with a reason, not hang it.
-    let limit = Duration::from_secs(120) + Duration::from_millis(200) * count;
-    let load = async {
-        match shape {
-            Shape::FanOut => fan_out(client, queue, count).await,
-            Shape::Standalone => standalone(client, queue, count, in_flight).await,
+    match shape {
+        Shape::FanOut => fan_out(client, queue, count).await,
+        Shape::Standalone => {
+            let what = format!("the standalone load of {count} activities on `{queue}`");
+            let load = standalone(client, queue, count, in_flight);
+            within(deadline(count), &what, load).await
         }
-    };
-    tokio::time::timeout(limit, load).await.unwrap_or_else(|_| {
-        Err(anyhow::anyhow!(
-            "the {shape:?} load of {count} activities on `{queue}` did not finish within \
-             {limit:?}; look for failed workflow tasks with `temporal workflow list` and for \
-             errors in the dev server's log above"
-        ))
-    })
+    }
 }
 
 /// Starts `count` standalone activities, at most `in_flight` starts at a time, then waits for

@@ -2,8 +2,9 @@
 //! every worker a separate process on a task queue of its own, as in `e2e`.
 //!
 //! ```sh
-//! cargo run --release -p activity-benchmarks --bin scale -- [--tables concurrency,memory,isolation] \
-//!     [--workers ours,official,python,core] [--rounds 3] [--smoke]
+//! cargo run --release -p activity-benchmarks --bin scale -- \
+//!     [--tables concurrency,memory,isolation] [--workers ours,official,python,core] \
+//!     [--rounds 3] [--smoke]
 //! ```
 //!
 //! - **concurrency**: CPU per activity with 1, 10, 100 and 1,000 activities in flight: the
@@ -20,7 +21,6 @@
 //!   the poll that took it to its completion). The run is checked to have overlapped the
 //!   blocking load from its first schedule to its last close.
 
-use std::future::Future;
 use std::time::Duration;
 
 use activity_benchmarks::driver::{
@@ -82,7 +82,7 @@ async fn concurrency(settings: &Settings, address: &str, client: &Client) -> any
             fan_out(client, &queue, if settings.smoke { 5 } else { 50 }).await?;
             for (step, &(wave, count)) in steps.iter().enumerate() {
                 let cpu_before = cpu_time(worker.pid());
-                let load = within(waves(client, plan(&queue, Kind::Seed, count, wave, 0))).await?;
+                let load = waves(client, plan(&queue, Kind::Seed, count, wave, 0)).await?;
                 let cpu = cpu_time(worker.pid()) - cpu_before;
                 let latencies = load.latencies_ms();
                 let sample = [
@@ -159,7 +159,7 @@ async fn memory(settings: &Settings, address: &str, client: &Client) -> anyhow::
             let worker = WorkerProcess::start(subject, address, &queue, &slots(count as usize))?;
             fan_out(client, &queue, 5).await?;
             let before = rss(worker.pid());
-            let load = within(waves(client, plan(&queue, kind, count, count, sleep_ms))).await?;
+            let load = waves(client, plan(&queue, kind, count, count, sleep_ms)).await?;
             let peak = peak_rss(worker.pid());
             worker.stop();
             let running = load.peak_running();
@@ -205,7 +205,7 @@ async fn isolation(settings: &Settings, address: &str, client: &Client) -> anyho
             let worker = WorkerProcess::start(subject, address, &queue, &[])?;
             fan_out(client, &queue, if settings.smoke { 5 } else { 50 }).await?;
             let seed = || plan(&queue, Kind::Seed, count, wave, 0);
-            let alone = within(waves(client, seed())).await?;
+            let alone = waves(client, seed()).await?;
             let blocking = plan(
                 &queue,
                 Kind::SleepBlocking,
@@ -213,10 +213,10 @@ async fn isolation(settings: &Settings, address: &str, client: &Client) -> anyho
                 chains,
                 500,
             );
-            let (blocked, beside) = tokio::join!(within(waves(client, blocking)), async {
+            let (blocked, beside) = tokio::join!(waves(client, blocking), async {
                 // The first wave of blocking activities is running before the async run starts.
                 tokio::time::sleep(Duration::from_millis(1000)).await;
-                within(waves(client, seed())).await
+                waves(client, seed()).await
             });
             let (blocked, beside) = (blocked?, beside?);
             worker.stop();
@@ -321,14 +321,6 @@ fn plan(queue: &str, kind: Kind, count: u32, wave: u32, sleep_ms: u64) -> Plan {
 
 fn slots(count: usize) -> Vec<String> {
     vec!["--slots".to_string(), count.to_string()]
-}
-
-/// A load that never finishes ends the run with a reason, not a hang.
-async fn within(load: impl Future<Output = anyhow::Result<Load>>) -> anyhow::Result<Load> {
-    let limit = Duration::from_secs(600);
-    tokio::time::timeout(limit, load)
-        .await
-        .unwrap_or_else(|_| anyhow::bail!("a load did not finish within {limit:?}"))
 }
 
 fn settings() -> anyhow::Result<Settings> {

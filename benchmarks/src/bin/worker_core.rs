@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use activity_benchmarks::{WorkerArgs, YourParams, greet, ready};
+use activity_benchmarks::{Flavour, WorkerArgs, YourParams, greet, ready};
 use temporalio_client::Connection;
 use temporalio_common::protos::coresdk::ActivityTaskCompletion;
 use temporalio_common::protos::coresdk::activity_result::ActivityExecutionResult;
@@ -22,11 +22,8 @@ use temporalio_sdk_core::{
 
 fn main() -> anyhow::Result<()> {
     let args = WorkerArgs::from_env();
-    if args.split {
-        // The user's runtime, as `#[tokio::main]` builds it.
-        let user = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?;
+    if args.runtime == Flavour::Split {
+        let user = args.runtime();
         let activities = user.handle().clone();
         let core_thread = std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()

@@ -1,6 +1,7 @@
 //! Running a load through [`Waves`] workflows, and what it measured on the server's clock.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use futures::future::try_join_all;
@@ -38,9 +39,39 @@ pub async fn fan_out(client: &Client, queue: &str, count: u32) -> anyhow::Result
     waves(client, plan).await
 }
 
-/// Runs `plan`; a wave larger than one workflow may schedule is spread over several
-/// workflows, each with its share of every wave.
+/// How long a load of `count` activities may take before it ends the run with a reason: two
+/// minutes, and 200 ms for each activity.
+pub fn deadline(count: u32) -> Duration {
+    Duration::from_secs(120) + Duration::from_millis(200) * count
+}
+
+/// `load`, of `what`, ended with a reason if it has not finished by `limit`: a load that never
+/// finishes (a workflow task the server refuses, say) must not hang the run.
+pub async fn within(
+    limit: Duration,
+    what: &str,
+    load: impl Future<Output = anyhow::Result<Load>>,
+) -> anyhow::Result<Load> {
+    tokio::time::timeout(limit, load).await.unwrap_or_else(|_| {
+        Err(anyhow::anyhow!(
+            "{what} did not finish within {limit:?}; look for failed workflow tasks with \
+             `temporal workflow list` and for errors in the dev server's log above"
+        ))
+    })
+}
+
+/// Runs `plan`, within its [`deadline`] plus its waves' sleeps; a wave larger than one
+/// workflow may schedule is spread over several workflows, each with its share of every wave.
 pub async fn waves(client: &Client, plan: Plan) -> anyhow::Result<Load> {
+    let sleeps = Duration::from_millis(plan.sleep_ms) * plan.count.div_ceil(plan.wave.max(1));
+    let what = format!(
+        "the load of {} {:?} activities on `{}`",
+        plan.count, plan.kind, plan.queue
+    );
+    within(deadline(plan.count) + sleeps, &what, spread(client, plan)).await
+}
+
+async fn spread(client: &Client, plan: Plan) -> anyhow::Result<Load> {
     let workflows = plan.wave.div_ceil(PER_WORKFLOW).max(1);
     let batch = unique();
     let parts = (0..workflows).map(|part| {

@@ -12,7 +12,7 @@ mod load;
 mod process;
 mod workflow;
 
-pub use load::{Load, Span, fan_out, waves};
+pub use load::{Load, Span, deadline, fan_out, waves, within};
 pub use process::{COMPARED, Subject, WorkerProcess, select, subjects};
 pub use workflow::{
     Kind, Plan, WORKFLOW_QUEUE, Waves, sleep_async, sleep_blocking, workflow_worker, your_activity,

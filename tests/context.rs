@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use activity_runtime::context::{ActivityInfo, CancellationDetails, WorkflowInfo};
+use activity_runtime::error::ErrorKind;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use serde::{Deserialize, Serialize};
@@ -152,6 +153,39 @@ async fn a_blocking_activity_sees_cancellation_through_is_cancelled() {
     let error = outcome.unwrap_err();
     let reason = activity_runtime::payload::decode::<String>(&error.details()[0]).unwrap();
     assert_eq!(reason, "timed out");
+}
+
+/// A pause or a reset that the activity does not handle is a retryable failure of the type
+/// every SDK reports, so that the server holds or restarts the activity instead of refusing a
+/// cancellation nobody requested.
+#[tokio::test]
+async fn a_pause_or_reset_the_activity_returns_fails_it_retryably_as_activity_pause_or_reset() {
+    let env = ActivityEnvironment::new(activity_set![
+        wait_for_cancel_async,
+        wait_for_cancel_blocking
+    ])
+    .unwrap();
+    for (details, expected) in [
+        (CancellationDetails::paused(), "ActivityPause"),
+        (CancellationDetails::reset(), "ActivityReset"),
+    ] {
+        for name in ["wait_for_cancel_async", "wait_for_cancel_blocking"] {
+            let before = env.heartbeats().len();
+            let cancel = async {
+                while env.heartbeats().len() == before {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                env.cancel(details);
+            };
+            let (outcome, ()) = tokio::join!(env.run_payloads(name, Vec::new()), cancel);
+            let error = outcome.unwrap_err();
+            assert_eq!(
+                (error.kind(), error.error_type(), error.is_non_retryable()),
+                (ErrorKind::Application, expected, false),
+                "{name}: {error:?}"
+            );
+        }
+    }
 }
 
 #[activity]

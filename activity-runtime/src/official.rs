@@ -26,6 +26,14 @@
 //! panics caught as failures, and a set with two activities of one name refused when it is
 //! built. The official worker applies its data converter's codec to every payload, so leave
 //! [`codec`](ActivitiesBuilder::codec) unset here.
+//!
+//! The official worker cancels an attempt without saying why: it drops the reasons Temporal
+//! Core gives. So when it cancels one of ours, the bridge asks the server, with one heartbeat
+//! of the details the attempt last recorded, as Core itself learns of a cancellation. Then
+//! [`ActivityContext::cancellation_details`](crate::ActivityContext::cancellation_details)
+//! tells an operator's pause or reset from a caller's cancellation, and an attempt that returns
+//! the cancellation fails as `ActivityPause` or `ActivityReset`, as on our own worker and in
+//! every SDK.
 
 use std::sync::{Arc, OnceLock};
 
@@ -37,10 +45,14 @@ use temporalio_sdk::activities::{
     ActivityContext as OfficialContext, ActivityError as OfficialError,
 };
 
+use tokio::sync::Mutex as AsyncMutex;
+
 use crate::activity::{ActivitySet, OfficialExecutor};
+use crate::client::{AsyncCompletion, CompletionError, HeartbeatResponse};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, TaskToken, WorkflowInfo};
 use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, ErrorKind};
+use crate::payload::Payload;
 
 pub use crate::activity::OfficialActivities as Activities;
 
@@ -196,11 +208,16 @@ impl OfficialExecutor for Bridge {
         let client = self.client.get_or_init(|| context.client()).clone();
         async move {
             let cancellation = Cancellation::default();
+            // What the attempt last recorded, starting with what the last attempt left.
+            let recorded = Arc::new(AsyncMutex::new(context.heartbeat_details().raw().to_vec()));
             let watcher = tokio::spawn({
-                let (context, cancellation) = (context.clone(), cancellation.clone());
+                let (context, client, cancellation) =
+                    (context.clone(), client.clone(), cancellation.clone());
+                let recorded = Arc::clone(&recorded);
                 async move {
                     context.cancelled().await;
-                    cancellation.cancel(CancellationDetails::requested());
+                    let token = TaskToken::from(context.info().task_token.clone());
+                    cancellation.cancel(why_cancelled(&client, &token, &recorded).await);
                 }
             });
             let task = Task {
@@ -208,7 +225,7 @@ impl OfficialExecutor for Bridge {
                 headers: context.headers().clone(),
                 arguments: input.payloads,
                 last_heartbeat_details: context.heartbeat_details().raw().to_vec(),
-                heartbeats: Some(heartbeats_to(context)),
+                heartbeats: Some(heartbeats_to(context, recorded)),
                 cancellation,
                 result: None,
                 client: Some(client),
@@ -230,17 +247,72 @@ impl OfficialExecutor for Bridge {
 
 /// Heartbeats go through the official context, which applies its converter (raw payloads pass
 /// as they are) and codec. It is async, so the dispatcher's mailbox holds the latest details
-/// while one is on its way, and sends what is pending before the outcome.
-fn heartbeats_to(context: OfficialContext) -> HeartbeatDelivery {
-    HeartbeatDelivery::Awaited(Arc::new(move |details| {
-        let context = context.clone();
+/// while one is on its way, and sends what is pending before the outcome. What was recorded is
+/// kept in `recorded`, for [`why_cancelled`].
+fn heartbeats_to(
+    context: OfficialContext,
+    recorded: Arc<AsyncMutex<Vec<Payload>>>,
+) -> HeartbeatDelivery {
+    HeartbeatDelivery::Awaited(Arc::new(move |details: Vec<Payload>| {
+        let (context, recorded) = (context.clone(), Arc::clone(&recorded));
         async move {
-            if let Err(error) = context.record_heartbeat(RawValue::new(details)).await {
-                tracing::warn!("a heartbeat could not be recorded: {error}");
+            let mut recorded = recorded.lock().await;
+            match context
+                .record_heartbeat(RawValue::new(details.clone()))
+                .await
+            {
+                Ok(()) => *recorded = details,
+                Err(error) => tracing::warn!("a heartbeat could not be recorded: {error}"),
             }
         }
         .boxed()
     }))
+}
+
+/// Why the official worker cancelled an attempt, which it does not say: it drops the reasons
+/// Temporal Core gives with a cancellation (`is_paused`, `is_reset`...), so that its context
+/// cannot tell an operator's pause from a caller's cancellation. Core learns them from the
+/// server's answer to a heartbeat; so does this, with one heartbeat of the details the attempt
+/// last recorded, sent while no other can go out, so that what the server holds does not
+/// change.
+///
+/// No reason from the server means the worker's own: Core cancels an attempt the server still
+/// runs only when the worker shuts down (its local timeouts fire after the server's, which
+/// then answers that it knows no such attempt). When the server cannot be asked, the
+/// cancellation counts as requested, as it did before the server was asked.
+async fn why_cancelled(
+    client: &Client,
+    token: &TaskToken,
+    recorded: &AsyncMutex<Vec<Payload>>,
+) -> CancellationDetails {
+    let recorded = recorded.lock().await;
+    let answer = AsyncCompletion::by_token(client, token)
+        .heartbeat_payloads(recorded.clone())
+        .await;
+    match answer {
+        Ok(HeartbeatResponse {
+            cancel_requested,
+            paused,
+            reset,
+        }) if cancel_requested || paused || reset => CancellationDetails {
+            cancel_requested,
+            paused,
+            reset,
+            ..CancellationDetails::default()
+        },
+        Ok(_) => CancellationDetails::worker_shutdown(),
+        Err(CompletionError::NotFound { .. }) => CancellationDetails {
+            not_found: true,
+            ..CancellationDetails::default()
+        },
+        Err(error) => {
+            tracing::warn!(
+                "the server could not say why the official worker cancelled an attempt, so it \
+                 counts as requested: {error}"
+            );
+            CancellationDetails::requested()
+        }
+    }
 }
 
 /// Our info from the official SDK's. Its type is `#[non_exhaustive]`, so a field it adds

@@ -9,9 +9,9 @@ use std::time::SystemTime;
 use temporalio_client::Client;
 
 use crate::activity::{Activity, ActivitySet, Outcome};
-use crate::context::{ActivityInfo, Cancellation, CancellationDetails, HeartbeatSink, ResultSlot};
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ResultSlot};
 use crate::dispatch::codec::Codec;
-use crate::dispatch::{DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
+use crate::dispatch::{DeliverNow, DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
 pub use crate::metrics::RecordedMetrics;
 use crate::metrics::recording_meter;
@@ -46,7 +46,7 @@ pub struct ActivityEnvironment {
     headers: HashMap<String, Payload>,
     last_heartbeat_details: Vec<Payload>,
     heartbeats: Arc<Mutex<Vec<Vec<Payload>>>>,
-    on_heartbeat: Option<HeartbeatSink>,
+    on_heartbeat: Option<DeliverNow>,
     running: Mutex<HashMap<u64, Cancellation>>,
     next_run: AtomicU64,
     metrics: RecordedMetrics,
@@ -60,7 +60,7 @@ pub struct ActivityEnvironmentBuilder {
     info: ActivityInfo,
     headers: HashMap<String, Payload>,
     last_heartbeat_details: Vec<Payload>,
-    on_heartbeat: Option<HeartbeatSink>,
+    on_heartbeat: Option<DeliverNow>,
     client: Option<Client>,
 }
 

@@ -186,6 +186,21 @@ async fn goes_silent(ctx: ActivityContext) -> Result<u64, ActivityError> {
 }
 
 /// A result of `bytes` bytes.
+/// Arrays within arrays, as deep as the caller nests them.
+#[derive(serde::Deserialize)]
+struct Nested(Vec<Nested>);
+
+impl Nested {
+    fn depth(&self) -> u32 {
+        1 + self.0.iter().map(Nested::depth).max().unwrap_or(0)
+    }
+}
+
+#[activity]
+fn depth_of(tree: Nested) -> u32 {
+    tree.depth()
+}
+
 #[activity]
 fn blob(bytes: usize) -> ByteBuf {
     ByteBuf::from(vec![b'x'; bytes])
@@ -248,6 +263,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             until_cancelled_blocking,
             goes_silent,
             blob,
+            depth_of,
             typed
         ],
     )

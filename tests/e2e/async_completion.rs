@@ -23,7 +23,7 @@ use temporalio_common::protos::TaskToken;
 use crate::examples::example;
 use crate::support::calls::{self, options, result_within, start};
 use crate::support::deadline::within;
-use crate::support::{process, python, server};
+use crate::support::{cli, process, python, server};
 
 /// What a hand-off leaves for whoever completes the activity.
 #[derive(Debug, Clone)]
@@ -296,6 +296,34 @@ async fn a_heartbeat_from_outside_learns_of_the_cancellation_and_reports_it() {
     running.stop().await;
 }
 
+/// An operator's pause or reset of a handed-off activity reaches whoever heartbeats it, so
+/// that it can stop as a worker would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_heartbeat_from_outside_learns_of_a_pause_and_of_a_reset() {
+    let (queue, requests, running) = approvals("async-operator").await;
+    let client = calls::client().await;
+    for (n, action) in ["pause", "reset"].into_iter().enumerate() {
+        let (_activity, activity_id) = start_approval(&client, &queue, action, 2).await;
+        let completion = AsyncCompletion::by_token(&client, &handed_off(&requests, n).await.token);
+        let before = completion
+            .heartbeat(&"reviewing")
+            .await
+            .expect("a heartbeat");
+        assert!(!before.paused && !before.reset, "{action}: {before:?}");
+        cli::temporal(&["activity", action, "--activity-id", &activity_id]).await;
+        let after = completion
+            .heartbeat(&"reviewing")
+            .await
+            .expect("a heartbeat");
+        assert_eq!(
+            (after.paused, after.reset, after.cancel_requested),
+            (action == "pause", action == "reset", false),
+            "{action}: {after:?}"
+        );
+    }
+    running.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_token_is_refused_naming_what_was_addressed() {
     let client = calls::client().await;
@@ -440,20 +468,15 @@ async fn standalone_hand_offs_complete_from_the_cli_by_id_and_from_python_by_tok
     let by_cli_id = by_cli_options.id.clone();
     let by_cli = start::<Approval>(&client, "request_approval", (refund(),), by_cli_options).await;
     handed_off(&requests, 0).await;
-    let mut cli = process::command(server::cli());
-    cli.args(["activity", "complete", "--address", server::address()])
-        .args(["--activity-id", &by_cli_id])
-        .args(["--result", r#"{"approved": true, "by": "cli"}"#]);
-    let output = tokio::task::spawn_blocking(move || {
-        process::output_within(cli, Duration::from_secs(60), "temporal activity complete")
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    cli::temporal(&[
+        "activity",
+        "complete",
+        "--activity-id",
+        &by_cli_id,
+        "--result",
+        r#"{"approved": true, "by": "cli"}"#,
+    ])
+    .await;
     assert_eq!(
         result_within(&by_cli, Duration::from_secs(30))
             .await

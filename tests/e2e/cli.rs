@@ -1,10 +1,8 @@
 //! The Temporal CLI, a real foreign client, executes our activities as standalone activities
 //! on a real dev server.
 
-use std::time::Duration;
-
 use crate::support::seed::your_activity;
-use crate::support::{process, server};
+use crate::support::{cli, server};
 use activity_runtime::{activity, activity_set};
 
 #[activity]
@@ -14,36 +12,23 @@ fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
 
 /// Runs `temporal activity execute` and returns what it printed.
 fn execute(task_queue: &str, activity_type: &str, inputs: &[&str]) -> String {
-    let mut command = process::command(server::cli());
-    command.args([
+    let activity_id = server::task_queue(activity_type);
+    let mut args = vec![
         "activity",
         "execute",
-        "--address",
-        server::address(),
         "--type",
         activity_type,
         "--task-queue",
         task_queue,
         "--activity-id",
-        &server::task_queue(activity_type),
+        &activity_id,
         "--start-to-close-timeout",
         "10s",
-    ]);
+    ];
     for input in inputs {
-        command.args(["--input", input]);
+        args.extend(["--input", input]);
     }
-    let output = process::output_within(
-        command,
-        Duration::from_secs(60),
-        "temporal activity execute",
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "temporal activity execute failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    cli::run(&args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

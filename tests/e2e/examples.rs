@@ -108,24 +108,22 @@ fn hello_serves_temporal_address_until_sigterm() {
         .and_then(|address| address.parse().ok())
         .unwrap_or_else(|| panic!("an address in {metrics:?}"));
 
-    let mut execute = process::command(crate::support::server::cli());
-    execute
-        .args([
-            "activity",
-            "execute",
-            "--address",
-            crate::support::server::address(),
-        ])
-        .args(["--type", "your_activity", "--task-queue", &queue])
-        .args([
-            "--activity-id",
-            &crate::support::server::task_queue("hello-serve-call"),
-        ])
-        .args(["--start-to-close-timeout", "10s"])
-        .args(["--input", r#"{"greeting":"Hello","name":"SIGTERM"}"#]);
-    let output = process::output_within(execute, LIMIT, "temporal activity execute");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains(r#""Hello, SIGTERM!""#), "{stdout}");
+    let activity_id = crate::support::server::task_queue("hello-serve-call");
+    let output = crate::support::cli::run(&[
+        "activity",
+        "execute",
+        "--type",
+        "your_activity",
+        "--task-queue",
+        &queue,
+        "--activity-id",
+        &activity_id,
+        "--start-to-close-timeout",
+        "10s",
+        "--input",
+        r#"{"greeting":"Hello","name":"SIGTERM"}"#,
+    ]);
+    assert!(output.contains(r#""Hello, SIGTERM!""#), "{output}");
     let text = tokio::runtime::Runtime::new()
         .expect("a runtime")
         .block_on(crate::metrics::scrape(endpoint));

@@ -176,3 +176,132 @@ async fn on_the_official_worker_a_retry_resumes_from_the_last_heartbeat_sent_thr
     )
     .await;
 }
+
+/// Heartbeats details over the 2 MiB payload limit, then small ones, then fails on its first
+/// attempt; the retry returns what it resumed from.
+#[activity]
+async fn outgrows_the_limit(ctx: ActivityContext) -> Result<String, ActivityError> {
+    if let Some(last) = ctx.last_heartbeat_details::<String>()? {
+        return Ok(last);
+    }
+    ctx.heartbeat(&"x".repeat(3 * 1024 * 1024));
+    ctx.heartbeat(&"small");
+    Err(ActivityError::new(
+        "the first attempt fails after its heartbeats",
+    ))
+}
+
+/// The same from a blocking thread.
+#[activity]
+fn outgrows_the_limit_blocking(ctx: ActivityContext) -> Result<String, ActivityError> {
+    if let Some(last) = ctx.last_heartbeat_details::<String>()? {
+        return Ok(last);
+    }
+    ctx.heartbeat(&"x".repeat(3 * 1024 * 1024));
+    ctx.heartbeat(&"small");
+    Err(ActivityError::new(
+        "the first attempt fails after its heartbeats",
+    ))
+}
+
+/// Through the real worker and server: the retry resumes from the heartbeat after the dropped
+/// one, and the drop is on the worker's Prometheus endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_worker_the_retry_resumes_from_the_heartbeat_after_an_oversized_one() {
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve_with("oversized-heartbeat", |queue| {
+        Worker::builder(
+            queue,
+            activity_set![outgrows_the_limit, outgrows_the_limit_blocking],
+        )
+        .prometheus(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+    })
+    .await;
+    for name in ["outgrows_the_limit", "outgrows_the_limit_blocking"] {
+        let activity = start::<String>(
+            &client,
+            name,
+            (),
+            options(&queue, Duration::from_secs(60), None, 2),
+        )
+        .await;
+        assert_eq!(
+            result_within(&activity, Duration::from_secs(30))
+                .await
+                .unwrap_or_else(|error| panic!("{name}: {error}")),
+            "small",
+            "{name}"
+        );
+    }
+    let scraped = crate::metrics::scrape(worker.metrics_address()).await;
+    for name in ["outgrows_the_limit", "outgrows_the_limit_blocking"] {
+        let labels = [
+            format!("activity_type=\"{name}\""),
+            "reason=\"PayloadTooLarge\"".to_string(),
+        ];
+        assert_eq!(
+            crate::metrics::sample(&scraped, "temporal_activity_heartbeats_dropped", &labels),
+            Some(1.0),
+            "{name}: {scraped}"
+        );
+    }
+    worker.stop().await;
+}
+
+/// Its first attempt records its progress as the previous version of the activity did, a
+/// struct; the retry reads it as this version does, a count.
+#[activity]
+async fn changed_its_progress_type(ctx: ActivityContext) -> Result<u64, ActivityError> {
+    #[derive(serde::Serialize)]
+    struct Progress {
+        step: u64,
+    }
+    if ctx.info().attempt == 1 {
+        ctx.heartbeat(&Progress { step: 3 });
+        return Err(ActivityError::new(
+            "the first attempt fails after its heartbeat",
+        ));
+    }
+    Ok(ctx.last_heartbeat_details::<u64>()?.unwrap_or(0))
+}
+
+/// Heartbeat details that no longer decode on a retry fail it clearly, naming the type they
+/// were read as; nothing panics, and nothing starts over silently from a default.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeat_details_of_another_type_fail_the_retry_naming_the_type() {
+    let Served {
+        queue,
+        worker,
+        client,
+    } = server::serve("changed-details", activity_set![changed_its_progress_type]).await;
+    let activity = start::<u64>(
+        &client,
+        "changed_its_progress_type",
+        (),
+        options(&queue, Duration::from_secs(60), None, 2),
+    )
+    .await;
+    let error = result_within(&activity, Duration::from_secs(30))
+        .await
+        .expect_err("the retry fails");
+    let activity_runtime::client::ExecuteError::Result(error) = error else {
+        panic!("{error:?}");
+    };
+    let (error_type, non_retryable, message) = calls::application_failure(*error);
+    assert_eq!(
+        (error_type.as_str(), non_retryable),
+        ("HeartbeatDetailsDecodeError", false),
+        "{message}"
+    );
+    assert!(
+        message.starts_with(
+            "activity `changed_its_progress_type` could not read the last heartbeat details: \
+             json/plain payload does not decode as `u64`: invalid type: map"
+        ),
+        "{message}"
+    );
+    worker.stop().await;
+}

@@ -18,6 +18,7 @@ mod heartbeats;
 mod metrics;
 mod non_finite_floats;
 mod official_sdk;
+mod operator;
 mod panics;
 mod python;
 mod reliability;

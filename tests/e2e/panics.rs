@@ -1,8 +1,13 @@
 //! A panic in an activity, async or blocking, becomes a retryable failure instead of escaping,
 //! and the runtime keeps serving; so does a panic in a user's `Deserialize`, `Serialize` or
-//! payload codec, through the real worker.
+//! payload codec, through the real worker, even one while a failure's messages are sealed.
 
-use activity_runtime::{activity, activity_set, testing::ActivityEnvironment};
+use activity_runtime::payload::Payload;
+use activity_runtime::payload::codec::{
+    PayloadCodec, PayloadConversionError, SerializationContextData,
+};
+use activity_runtime::{ActivityError, activity, activity_set, testing::ActivityEnvironment};
+use futures::future::BoxFuture;
 
 #[activity]
 async fn async_panics(message: String) {
@@ -52,19 +57,73 @@ async fn blocking_panic_is_a_retryable_failure_with_the_message() {
     assert_eq!(env.run::<still_serving>(()).await.unwrap(), "still serving");
 }
 
+const SECRET: &str = "4111-1111";
+
+#[activity]
+fn refuse_card() -> Result<(), ActivityError> {
+    Err(ActivityError::new(format!("card {SECRET} refused")))
+}
+
+/// Passes payloads through, but panics when asked to seal a failure's messages, quoting what it
+/// was given, as a buggy codec might.
+struct PanicsSealing;
+
+impl PayloadCodec for PanicsSealing {
+    fn encode(
+        &self,
+        _: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        let sealing = |payload: &&Payload| payload.data.windows(11).any(|w| w == b"stack_trace");
+        if let Some(messages) = payloads.iter().find(sealing) {
+            panic!("cannot seal {}", String::from_utf8_lossy(&messages.data));
+        }
+        Box::pin(async move { Ok(payloads) })
+    }
+
+    fn decode(
+        &self,
+        _: &SerializationContextData,
+        payloads: Vec<Payload>,
+    ) -> BoxFuture<'static, Result<Vec<Payload>, PayloadConversionError>> {
+        Box::pin(async move { Ok(payloads) })
+    }
+}
+
+/// The failure that a panic while sealing leaves: a retryable `Panic` that says where it
+/// happened and quotes nothing that was to be sealed, the panic's own message included.
+fn assert_quotes_nothing_sealed(error_type: &str, non_retryable: bool, message: &str) {
+    assert_eq!((error_type, non_retryable), ("Panic", false), "{message}");
+    assert!(message.contains("panicked while sealing"), "{message}");
+    assert!(!message.contains(SECRET), "{message}");
+}
+
+#[tokio::test]
+async fn a_codec_panic_while_sealing_a_failure_is_a_panic_failure_quoting_nothing_sealed() {
+    let env = ActivityEnvironment::builder(activity_set![refuse_card])
+        .codec(PanicsSealing)
+        .build()
+        .unwrap();
+    let error = env.run::<refuse_card>(()).await.unwrap_err();
+    assert_quotes_nothing_sealed(
+        error.error_type(),
+        error.is_non_retryable(),
+        error.message(),
+    );
+    let failure = format!("{:?}", error.to_failure());
+    assert!(!failure.contains(SECRET), "{failure}");
+}
+
 /// Against the real dev server: a panic anywhere in an attempt, not only in the function,
 /// fails that attempt promptly and frees its slot. The worker has one slot, so an attempt that
 /// leaked it would stall every later call.
 mod through_the_worker {
     use std::time::Duration;
 
-    use activity_runtime::payload::Payload;
-    use activity_runtime::payload::codec::{
-        PayloadCodec, PayloadConversionError, SerializationContextData,
-    };
     use activity_runtime::{Worker, activity, activity_set};
-    use futures::future::BoxFuture;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::*;
 
     use crate::support::calls::{self, options, result_within, start};
     use crate::support::server::{self, Served};
@@ -217,6 +276,37 @@ mod through_the_worker {
                 "after {name}"
             );
         }
+        worker.stop().await;
+    }
+
+    /// A panic while the failure's messages are sealed completes the attempt too, as a failure
+    /// that quotes nothing sealed, and frees the worker's one slot.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_codec_panic_while_sealing_fails_the_attempt_and_the_next_call_succeeds() {
+        let Served {
+            queue,
+            worker,
+            client,
+        } = server::serve_with("panics-sealing", |queue| {
+            Worker::builder(queue, activity_set![refuse_card, echo])
+                .codec(PanicsSealing)
+                .max_concurrent_activities(1)
+        })
+        .await;
+        let (error_type, non_retryable, message) =
+            failure_of(&client, &queue, "refuse_card", ()).await;
+        assert_quotes_nothing_sealed(&error_type, non_retryable, &message);
+        let next = start::<String>(
+            &client,
+            "echo",
+            ("still serving".to_string(),),
+            options(&queue, Duration::from_secs(60), None, 1),
+        )
+        .await;
+        assert_eq!(
+            result_within(&next, Duration::from_secs(10)).await.unwrap(),
+            "still serving"
+        );
         worker.stop().await;
     }
 }

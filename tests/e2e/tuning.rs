@@ -13,7 +13,7 @@ use temporalio_client::ActivityDescribeOptions;
 
 use crate::support::calls::{self, options, result_within, start};
 use crate::support::deadline::within;
-use crate::support::{process, server};
+use crate::support::{cli, server};
 
 /// How many bursty activities run at this moment, and the most that ever did.
 #[derive(Default)]
@@ -150,18 +150,6 @@ async fn versioned() -> String {
     "served by v1".to_string()
 }
 
-/// Runs the Temporal CLI against the shared server, returning what it printed, or `None` when
-/// it failed.
-fn cli(args: &[&str]) -> Option<String> {
-    let mut command = process::command(server::cli());
-    command.args(args).args(["--address", server::address()]);
-    let output = process::output_within(command, Duration::from_secs(60), "the Temporal CLI");
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current() {
     let queue = server::task_queue("versioned");
@@ -178,7 +166,7 @@ async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current()
             loop {
                 let name = deployment.clone();
                 let described = tokio::task::spawn_blocking(move || {
-                    cli(&[
+                    cli::try_run(&[
                         "worker",
                         "deployment",
                         "describe",
@@ -201,7 +189,7 @@ async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current()
     println!("{described}");
     let name = deployment.clone();
     tokio::task::spawn_blocking(move || {
-        cli(&[
+        cli::try_run(&[
             "worker",
             "deployment",
             "set-current-version",

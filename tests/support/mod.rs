@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 pub mod calls;
+pub mod cli;
 pub mod deadline;
+pub mod fault_proxy;
 pub mod logs;
 pub mod otlp;
 pub mod process;

@@ -101,6 +101,7 @@ pub fn task_queue(test: &str) -> String {
 /// A worker running in the background until dropped.
 pub struct RunningWorker {
     handle: ShutdownHandle,
+    metrics: Option<std::net::SocketAddr>,
     task: Option<tokio::task::JoinHandle<Result<(), WorkerError>>>,
 }
 
@@ -109,8 +110,20 @@ impl RunningWorker {
     pub fn run(worker: Worker) -> Self {
         Self {
             handle: worker.shutdown_handle(),
+            metrics: worker.metrics_address(),
             task: Some(tokio::spawn(worker.run())),
         }
+    }
+
+    /// Where the worker's Prometheus endpoint listens; the worker must have been built with one.
+    pub fn metrics_address(&self) -> std::net::SocketAddr {
+        self.metrics
+            .expect("the worker was built with a Prometheus endpoint")
+    }
+
+    /// Whether the worker is still serving: its `run` has not returned.
+    pub fn is_running(&self) -> bool {
+        self.task.as_ref().is_some_and(|task| !task.is_finished())
     }
 
     /// Shuts the worker down and waits until it has stopped: within its grace and abandon

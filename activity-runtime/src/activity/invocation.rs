@@ -97,3 +97,15 @@ pub(crate) fn panicked(panic: &(dyn std::any::Any + Send)) -> ActivityError {
     tracing::error!("the attempt failed: {}", error.message());
     error
 }
+
+/// The failure for a panic after the activity's outcome was made, while the worker was
+/// `doing` something with it (sealing it, reporting it). It quotes neither the panic nor the
+/// outcome, either of which may hold what the payload codec was to hide; it is logged too.
+pub(crate) fn panicked_while(doing: &str) -> ActivityError {
+    let error = RuntimeFailure::Panic.with_message(format!(
+        "the worker panicked while {doing}; neither the outcome nor the panic is quoted, since \
+         either may hold what the payload codec was to hide"
+    ));
+    tracing::error!("the attempt failed: {}", error.message());
+    error
+}

@@ -11,7 +11,7 @@ use temporalio_common::protos::TaskToken as CoreTaskToken;
 
 use crate::context::TaskToken;
 use crate::error::ActivityError;
-use crate::payload::{PayloadError, ToPayload};
+use crate::payload::{Payload, PayloadError, ToPayload};
 
 /// Completes, fails, cancels or heartbeats one activity that is waiting for it, from any
 /// process: Python's `client.get_async_activity_handle`, Go's `client.CompleteActivity`.
@@ -46,8 +46,12 @@ pub struct HeartbeatResponse {
     /// The caller asked for the activity's cancellation: stop, and report it with
     /// [`AsyncCompletion::report_cancellation`].
     pub cancel_requested: bool,
-    /// The activity is paused.
+    /// An operator paused the activity: stop, and fail it, as a worker does with a retryable
+    /// `ActivityPause` failure; the server holds it until it is unpaused.
     pub paused: bool,
+    /// An operator reset the activity: stop, and fail it, as a worker does with a retryable
+    /// `ActivityReset` failure; the server starts it again.
+    pub reset: bool,
 }
 
 /// Why completing an activity from outside failed.
@@ -172,7 +176,7 @@ impl AsyncCompletion {
     }
 
     /// Records a heartbeat with `details`, and reports whether the activity's cancellation
-    /// was requested.
+    /// was requested, or an operator paused or reset it.
     ///
     /// # Errors
     /// See [`CompletionError`].
@@ -180,23 +184,28 @@ impl AsyncCompletion {
         &self,
         details: &T,
     ) -> Result<HeartbeatResponse, CompletionError> {
-        let payload = self.encode(details)?;
+        self.heartbeat_payloads(vec![self.encode(details)?]).await
+    }
+
+    /// Records a heartbeat with details already encoded by the payload converter; the client's
+    /// codec still applies.
+    pub(crate) async fn heartbeat_payloads(
+        &self,
+        details: Vec<Payload>,
+    ) -> Result<HeartbeatResponse, CompletionError> {
         let response = self
             .handle
-            .heartbeat(Some(RawValue::new(vec![payload])), RpcOptions::default())
+            .heartbeat(Some(RawValue::new(details)), RpcOptions::default())
             .await
             .map_err(|error| self.failed(error))?;
         Ok(HeartbeatResponse {
             cancel_requested: response.cancel_requested,
             paused: response.activity_paused,
+            reset: response.activity_reset,
         })
     }
 
-    fn encode<T: ToPayload + ?Sized>(
-        &self,
-        value: &T,
-    ) -> Result<temporalio_common::protos::temporal::api::common::v1::Payload, CompletionError>
-    {
+    fn encode<T: ToPayload + ?Sized>(&self, value: &T) -> Result<Payload, CompletionError> {
         value
             .to_payload()
             .map_err(|source| CompletionError::Encode {

@@ -41,6 +41,23 @@ impl CancellationDetails {
         }
     }
 
+    /// Details for an activity that an operator paused (`temporal activity pause`, the Web
+    /// UI's Pause button).
+    pub fn paused() -> Self {
+        Self {
+            paused: true,
+            ..Self::default()
+        }
+    }
+
+    /// Details for an activity that an operator reset (`temporal activity reset`).
+    pub fn reset() -> Self {
+        Self {
+            reset: true,
+            ..Self::default()
+        }
+    }
+
     /// Details for an attempt that timed out.
     pub fn timed_out() -> Self {
         Self {

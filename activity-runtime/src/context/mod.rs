@@ -23,7 +23,7 @@ use temporalio_common::telemetry::metrics::TemporalMeter;
 
 use crate::error::{ActivityError, RuntimeFailure};
 use crate::metrics::MetricMeter;
-use crate::payload::{self, Payload, PayloadError};
+use crate::payload::{self, Payload};
 
 pub(crate) use cancellation::Cancellation;
 pub use cancellation::CancellationDetails;
@@ -32,10 +32,15 @@ pub use state::State;
 pub use state::StateRequirement;
 use state::{StateMap, missing_state};
 
-/// Where a context sends its heartbeats: the worker's connection to Core, or a test
-/// environment's log. It receives the details encoded by the payload converter only; the
-/// dispatcher applies the codec on the way.
-pub(crate) type HeartbeatSink = Arc<dyn Fn(Vec<Payload>) + Send + Sync>;
+/// Where a context sends its heartbeats: the dispatcher's heartbeat path, which applies the
+/// codec and the size limit on the way to the worker. It receives the details encoded by the
+/// payload converter only, and answers with the failure when it dropped them at once.
+pub(crate) type HeartbeatSink =
+    Arc<dyn Fn(Vec<Payload>) -> Result<(), ActivityError> + Send + Sync>;
+
+/// The metric that counts heartbeats dropped, labelled like the activity's own metrics and
+/// with the `reason` (the failure type: `PayloadTooLarge`, `PayloadCodecError`).
+pub(crate) const HEARTBEATS_DROPPED: &str = "temporal_activity_heartbeats_dropped";
 
 /// Where a test environment receives the value an activity returned, before it is encoded, so
 /// that `ActivityEnvironment::run` hands back that value without decoding it again (a result
@@ -168,6 +173,13 @@ impl ActivityContext {
     /// are not sent, and the attempt fails with that error when it ends, as Python's SDK does:
     /// a retry would otherwise resume from older details than the activity meant to save.
     ///
+    /// Details over the payload limit (2 MiB by default, see
+    /// [`PayloadLimits`](crate::worker::PayloadLimits)), or that the payload codec refuses, are
+    /// dropped instead: logged as a warning that names the size and the limit, and counted on
+    /// the metric `temporal_activity_heartbeats_dropped` with the failure type as its `reason`.
+    /// The attempt goes on, and the next heartbeat that fits goes out: a heartbeat reports
+    /// progress, and progress that outgrew the limit once should not cost the work done.
+    ///
     /// ```
     /// use activity_runtime::{ActivityContext, activity};
     ///
@@ -185,7 +197,11 @@ impl ActivityContext {
             return;
         };
         match payload::encode(details) {
-            Ok(payload) => sink(vec![payload]),
+            Ok(payload) => {
+                if let Err(dropped) = sink(vec![payload]) {
+                    self.heartbeat_dropped(&dropped);
+                }
+            }
             Err(error) => {
                 let error = RuntimeFailure::encoding(
                     &self.inner.info.activity_type,
@@ -203,6 +219,21 @@ impl ActivityContext {
         }
     }
 
+    /// Logs and counts a heartbeat that was dropped, for `why`.
+    pub(crate) fn heartbeat_dropped(&self, why: &ActivityError) {
+        let info = &self.inner.info;
+        tracing::warn!(
+            activity_type = %info.activity_type,
+            activity_id = %info.activity_id,
+            "heartbeat dropped: {}",
+            why.message()
+        );
+        self.metric_meter()
+            .with_labels([("reason", why.error_type())])
+            .counter(HEARTBEATS_DROPPED)
+            .add(1);
+    }
+
     /// The failure of the first heartbeat that could not be encoded, if any.
     pub(crate) fn heartbeat_error(&self) -> Option<ActivityError> {
         self.inner.heartbeat_error.get().cloned()
@@ -212,13 +243,22 @@ impl ActivityContext {
     /// first attempt, or when the previous attempt never heartbeated.
     ///
     /// # Errors
-    /// When the details do not decode as `T`.
-    pub fn last_heartbeat_details<T: DeserializeOwned>(&self) -> Result<Option<T>, PayloadError> {
-        self.inner
-            .last_heartbeat_details
-            .first()
-            .map(payload::decode)
-            .transpose()
+    /// When the details do not decode as `T`, most likely because another version of the
+    /// activity recorded them: a retryable `HeartbeatDetailsDecodeError` that names `T` and
+    /// what did not fit. Returned with `?`, it fails the attempt, and a retry may land on a
+    /// worker that still runs that version; to start over instead, read them with
+    /// `.unwrap_or_default()`.
+    pub fn last_heartbeat_details<T: DeserializeOwned>(&self) -> Result<Option<T>, ActivityError> {
+        let Some(details) = self.inner.last_heartbeat_details.first() else {
+            return Ok(None);
+        };
+        payload::decode(details).map(Some).map_err(|error| {
+            RuntimeFailure::HeartbeatDetailsDecode.with_message(format!(
+                "activity `{}` could not read the last heartbeat details: {error}; another \
+                 version of the activity may have recorded them",
+                self.inner.info.activity_type
+            ))
+        })
     }
 
     /// The raw details of the previous attempt's last heartbeat, in order.
@@ -246,6 +286,54 @@ impl ActivityContext {
     }
 
     /// Why cancellation was requested, once it has been.
+    ///
+    /// # Pause and reset
+    ///
+    /// An operator's pause (`temporal activity pause`, the Web UI's Pause button) or reset
+    /// (`temporal activity reset`) reaches a running attempt as a cancellation, learnt from the
+    /// server's answer to its next heartbeat; these details say which it was. An activity that
+    /// returns [`ActivityError::cancelled`] then fails with a retryable `ActivityPause` or
+    /// `ActivityReset` failure, as in every SDK: the server holds a paused activity until it is
+    /// unpaused, and starts a reset one again. To keep the work done so far, heartbeat it before
+    /// returning, and read it back on the next attempt (a reset with `--clear-heartbeat-details`
+    /// discards it):
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use activity_runtime::context::CancellationDetails;
+    /// use activity_runtime::testing::ActivityEnvironment;
+    /// use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
+    ///
+    /// #[activity]
+    /// async fn transcode(ctx: ActivityContext, chunks: u32) -> Result<u32, ActivityError> {
+    ///     let mut done = ctx.last_heartbeat_details::<u32>()?.unwrap_or(0);
+    ///     while done < chunks {
+    ///         tokio::select! {
+    ///             () = ctx.cancelled() => {
+    ///                 if ctx.cancellation_details().is_some_and(|why| why.paused) {
+    ///                     // Checkpoint, then give up: the next attempt resumes here.
+    ///                     ctx.heartbeat(&done);
+    ///                 }
+    ///                 return Err(ActivityError::cancelled());
+    ///             }
+    ///             () = tokio::time::sleep(Duration::from_millis(1)) => done += 1,
+    ///         }
+    ///     }
+    ///     Ok(done)
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let env = ActivityEnvironment::new(activity_set![transcode]).unwrap();
+    /// let pause = async {
+    ///     tokio::time::sleep(Duration::from_millis(20)).await;
+    ///     env.cancel(CancellationDetails::paused());
+    /// };
+    /// let (outcome, ()) = tokio::join!(env.run::<transcode>(1_000_000), pause);
+    /// assert_eq!(outcome.unwrap_err().error_type(), "ActivityPause");
+    /// let checkpoint = env.heartbeat_details::<u32>().await.unwrap();
+    /// assert!(checkpoint[0] > 0);
+    /// # }
+    /// ```
     pub fn cancellation_details(&self) -> Option<CancellationDetails> {
         self.inner.cancellation.details()
     }

@@ -17,13 +17,18 @@ use tokio::sync::Notify;
 
 use super::codec::Codec;
 use super::limits::PayloadLimits;
-use crate::context::HeartbeatSink;
+use crate::context::{ActivityContext, HeartbeatSink};
+use crate::error::ActivityError;
 use crate::payload::Payload;
+
+/// Takes codec-encoded details at once: Core's worker, which throttles them, or a test
+/// environment's log.
+pub(crate) type DeliverNow = Arc<dyn Fn(Vec<Payload>) + Send + Sync>;
 
 /// Where an attempt's heartbeat details end, codec-encoded.
 pub(crate) enum HeartbeatDelivery {
     /// Takes details at once: Core's worker, which throttles them, or a test environment.
-    Immediate(HeartbeatSink),
+    Immediate(DeliverNow),
     /// Takes details asynchronously: the official SDK's activity context.
     #[cfg(feature = "temporalio-sdk")]
     Awaited(Arc<dyn Fn(Vec<Payload>) -> futures::future::BoxFuture<'static, ()> + Send + Sync>),
@@ -59,17 +64,19 @@ impl Heartbeats {
         {
             let deliver = Arc::clone(deliver);
             let sink: HeartbeatSink = Arc::new(move |details: Vec<Payload>| {
-                match limits.check(activity, "heartbeat details", &details) {
-                    Ok(()) => deliver(details),
-                    Err(error) => dropped(activity, error.message()),
-                }
+                limits.check(activity, "heartbeat details", &details)?;
+                deliver(details);
+                Ok(())
             });
             return Self { sink, pump: None };
         }
         let mailbox = Arc::new(Mailbox::default());
         let sink = {
             let mailbox = Arc::clone(&mailbox);
-            Arc::new(move |details| mailbox.put(details)) as HeartbeatSink
+            Arc::new(move |details| {
+                mailbox.put(details);
+                Ok(())
+            }) as HeartbeatSink
         };
         Self {
             sink,
@@ -84,8 +91,13 @@ impl Heartbeats {
     }
 
     /// Runs `attempt` with the pump beside it; once the attempt ends, what is pending is
-    /// delivered (or dropped, when the codec fails) before the attempt's outcome is returned.
-    pub(crate) async fn alongside<F: Future>(self, attempt: F) -> F::Output {
+    /// delivered (or dropped, when the codec fails, and reported on `context`) before the
+    /// attempt's outcome is returned.
+    pub(crate) async fn alongside<F: Future>(
+        self,
+        context: &ActivityContext,
+        attempt: F,
+    ) -> F::Output {
         let Some(pump) = self.pump else {
             return attempt.await;
         };
@@ -95,7 +107,7 @@ impl Heartbeats {
             mailbox.close();
             output
         };
-        let (output, ()) = tokio::join!(attempt, pump.run());
+        let (output, ()) = tokio::join!(attempt, pump.run(context));
         output
     }
 }
@@ -136,30 +148,25 @@ struct Pump {
 }
 
 impl Pump {
-    async fn run(self) {
+    async fn run(self, context: &ActivityContext) {
         loop {
             match self.mailbox.take() {
-                Some(details) => self.send(details).await,
+                Some(details) => {
+                    if let Err(dropped) = self.send(details).await {
+                        context.heartbeat_dropped(&dropped);
+                    }
+                }
                 None if self.mailbox.closed.load(Ordering::Acquire) => return,
                 None => self.mailbox.ready.notified().await,
             }
         }
     }
 
-    async fn send(&self, details: Vec<Payload>) {
-        let encoded = self.codec.encode("heartbeat details", details).await;
-        let checked = encoded.and_then(|encoded| {
-            self.limits
-                .check(self.activity, "heartbeat details", &encoded)
-                .map(|()| encoded)
-        });
-        match checked {
-            Ok(encoded) => self.delivery.deliver(encoded).await,
-            Err(error) => dropped(self.activity, error.message()),
-        }
+    async fn send(&self, details: Vec<Payload>) -> Result<(), ActivityError> {
+        let encoded = self.codec.encode("heartbeat details", details).await?;
+        self.limits
+            .check(self.activity, "heartbeat details", &encoded)?;
+        self.delivery.deliver(encoded).await;
+        Ok(())
     }
-}
-
-fn dropped(activity: &str, reason: &str) {
-    tracing::warn!(activity_type = activity, "heartbeat dropped: {reason}");
 }

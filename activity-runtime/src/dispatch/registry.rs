@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::activity::{ActivityDefinition, ActivitySet};
 use crate::context::state::StateMap;
-use crate::error::RegistryError;
+use crate::error::{ActivityError, RegistryError, RuntimeFailure};
 
 /// Activities by type name, with at most one dynamic activity, and the state they need.
 ///
@@ -78,9 +78,16 @@ impl Registry {
     }
 
     /// The definition that runs tasks of `activity_type`: the registered one, or else the
-    /// dynamic one.
-    pub(crate) fn resolve(&self, activity_type: &str) -> Option<&ActivityDefinition> {
-        self.by_name.get(activity_type).or(self.dynamic.as_ref())
+    /// dynamic one; else a retryable `NotFoundError` that lists what is registered, since a
+    /// worker that has it may poll the same task queue.
+    pub(crate) fn resolve(&self, activity_type: &str) -> Result<ActivityDefinition, ActivityError> {
+        let definition = self.by_name.get(activity_type).or(self.dynamic.as_ref());
+        definition.copied().ok_or_else(|| {
+            RuntimeFailure::NotFound.with_message(format!(
+                "activity type `{activity_type}` is not registered on this worker; registered: {}",
+                NameList(&self.names())
+            ))
+        })
     }
 
     /// The registered names, sorted, for the `NotFoundError` message; sorted only then, since

@@ -52,11 +52,26 @@ pub enum RuntimeFailure {
     UnrequestedCancellation,
     /// Temporal Core refused the attempt's completion, which this failure replaced.
     CompletionRefused,
+    /// The last attempt's heartbeat details do not decode as the type the activity reads them
+    /// as, most likely because another version of the activity recorded them. Retryable: on a
+    /// fleet that still runs that version, a retry may land where they decode.
+    HeartbeatDetailsDecode,
+    /// The task held a value no Rust type holds (a timestamp out of range, a negative
+    /// duration), so the worker could not run it. A retry carries the same options.
+    MalformedTask,
+    /// An operator paused the activity (`temporal activity pause`, the Web UI), and the
+    /// activity returned the cancellation that the pause caused. Retryable, as every SDK
+    /// reports it: the server holds the next attempt until the activity is unpaused.
+    ActivityPause,
+    /// An operator reset the activity (`temporal activity reset`), and the activity returned
+    /// the cancellation that the reset caused. Retryable, as every SDK reports it: the server
+    /// starts the activity again.
+    ActivityReset,
 }
 
 impl RuntimeFailure {
     /// Every runtime failure.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 16] = [
         Self::NotFound,
         Self::ArgumentDecode,
         Self::PayloadEncode,
@@ -69,6 +84,10 @@ impl RuntimeFailure {
         Self::WorkerShutdown,
         Self::UnrequestedCancellation,
         Self::CompletionRefused,
+        Self::HeartbeatDetailsDecode,
+        Self::MalformedTask,
+        Self::ActivityPause,
+        Self::ActivityReset,
     ];
 
     /// The failure type that callers see (Python's `ApplicationError.type`).
@@ -86,6 +105,10 @@ impl RuntimeFailure {
             Self::WorkerShutdown => "WorkerShutdown",
             Self::UnrequestedCancellation => "CancelledError",
             Self::CompletionRefused => "CompletionRefused",
+            Self::HeartbeatDetailsDecode => "HeartbeatDetailsDecodeError",
+            Self::MalformedTask => "MalformedActivityTask",
+            Self::ActivityPause => "ActivityPause",
+            Self::ActivityReset => "ActivityReset",
         }
     }
 
@@ -97,6 +120,7 @@ impl RuntimeFailure {
                 | Self::PayloadEncode
                 | Self::PayloadDecryption
                 | Self::PayloadTooLarge
+                | Self::MalformedTask
         )
     }
 
@@ -144,6 +168,10 @@ mod tests {
                 ("WorkerShutdown", true),
                 ("CancelledError", true),
                 ("CompletionRefused", true),
+                ("HeartbeatDetailsDecodeError", true),
+                ("MalformedActivityTask", false),
+                ("ActivityPause", true),
+                ("ActivityReset", true),
             ]
         );
         for failure in RuntimeFailure::ALL {

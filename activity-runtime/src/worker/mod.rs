@@ -16,19 +16,23 @@ pub use tuning::{PollerAutoscaling, ResourceBasedSlots, VersioningBehavior, Work
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use futures::FutureExt;
 use temporalio_client::{Client, Connection};
-use temporalio_common::protos::coresdk::activity_task::{ActivityTask, activity_task};
+use temporalio_common::protos::coresdk::activity_task::{ActivityTask, Start, activity_task};
 use temporalio_common::protos::coresdk::{ActivityHeartbeat, ActivityTaskCompletion};
 use temporalio_sdk_core::{CoreRuntime, PollError, Worker as CoreWorker};
 use tokio::task::JoinSet;
 
+use crate::activity::invocation::panicked_while;
 use crate::activity::{ActivitySet, Outcome};
 use crate::connection::{BoxError, ConnectError, ConnectionConfigError};
-use crate::context::Cancellation;
+use crate::context::{ActivityInfo, Cancellation};
 use crate::dispatch::{Dispatcher, HeartbeatDelivery, Task};
+use crate::error::RuntimeFailure;
 use metrics::MetricsEndpoint;
 use signals::Signals;
 use translate::{cancellation_details, execution_result, info_from, refused_completion};
@@ -286,42 +290,17 @@ impl Worker {
         let token = task.task_token;
         match task.variant {
             Some(activity_task::Variant::Start(start)) => {
-                let cancellation = Cancellation::default();
-                lock(running).insert(token.clone(), cancellation.clone());
-                let core = Arc::clone(&self.core);
-                let heartbeat_token = token.clone();
-                let heartbeats = Arc::new(move |details| {
-                    core.record_activity_heartbeat(ActivityHeartbeat {
-                        task_token: heartbeat_token.clone(),
-                        details,
-                    });
-                });
-                let task = Task {
-                    info: info_from(
-                        &token,
-                        &start,
-                        &self.task_queue,
-                        &self.client.options().namespace,
-                    ),
-                    headers: start.header_fields,
-                    arguments: start.input,
-                    last_heartbeat_details: start.heartbeat_details,
-                    heartbeats: Some(HeartbeatDelivery::Immediate(heartbeats)),
-                    cancellation,
-                    result: None,
-                    client: Some(self.client.clone()),
-                };
-                let dispatcher = self.dispatcher.clone();
-                let core = Arc::clone(&self.core);
-                let running = Arc::clone(running);
-                attempts.spawn(async move {
-                    // Never panics, and ends by the shutdown's deadline.
-                    let outcome = dispatcher.run(task).await;
-                    lock(&running).remove(&token);
-                    // Boxed, as the attempt is: Core's future is kilobytes, and held inline it
-                    // would be copied into the task and out of it with the task's every move.
-                    Box::pin(complete(&core, token, outcome)).await;
-                });
+                let namespace = &self.client.options().namespace;
+                match info_from(&token, &start, &self.task_queue, namespace) {
+                    Ok(info) => self.start(token, info, start, running, attempts),
+                    Err(malformed) => {
+                        let error =
+                            RuntimeFailure::MalformedTask.with_message(malformed.to_string());
+                        tracing::error!("{}", error.message());
+                        let core = Arc::clone(&self.core);
+                        attempts.spawn(async move { complete(&core, token, Err(error)).await });
+                    }
+                }
             }
             Some(activity_task::Variant::Cancel(cancel)) => {
                 if let Some(cancellation) = lock(running).get(&token) {
@@ -330,6 +309,49 @@ impl Worker {
             }
             None => tracing::warn!("Temporal Core sent an activity task with no variant"),
         }
+    }
+
+    /// Runs one attempt on a task of its own, reachable by its token for Core's cancellations
+    /// while it runs, and reports its outcome to Core.
+    fn start(
+        &self,
+        token: Vec<u8>,
+        info: ActivityInfo,
+        start: Start,
+        running: &Running,
+        attempts: &mut JoinSet<()>,
+    ) {
+        let cancellation = Cancellation::default();
+        lock(running).insert(token.clone(), cancellation.clone());
+        let core = Arc::clone(&self.core);
+        let heartbeat_token = token.clone();
+        let heartbeats = Arc::new(move |details| {
+            core.record_activity_heartbeat(ActivityHeartbeat {
+                task_token: heartbeat_token.clone(),
+                details,
+            });
+        });
+        let task = Task {
+            info,
+            headers: start.header_fields,
+            arguments: start.input,
+            last_heartbeat_details: start.heartbeat_details,
+            heartbeats: Some(HeartbeatDelivery::Immediate(heartbeats)),
+            cancellation,
+            result: None,
+            client: Some(self.client.clone()),
+        };
+        let dispatcher = self.dispatcher.clone();
+        let core = Arc::clone(&self.core);
+        let running = Arc::clone(running);
+        attempts.spawn(async move {
+            // Never panics, and ends by the shutdown's deadline.
+            let outcome = dispatcher.run(task).await;
+            lock(&running).remove(&token);
+            // Boxed, as the attempt is: Core's future is kilobytes, and held inline it would be
+            // copied into the task and out of it with the task's every move.
+            Box::pin(complete(&core, token, outcome)).await;
+        });
     }
 }
 
@@ -347,19 +369,28 @@ async fn overdue(dispatcher: Dispatcher) {
 /// errors itself, inside its client, and turns a result over the namespace's payload limit into
 /// a `PayloadsTooLarge` failure. So a refused completion is replaced once by a failure, which is
 /// never malformed, naming the cause, so that the caller learns what happened instead of
-/// waiting for a timeout.
+/// waiting for a timeout. A panic while reporting is caught and replaced the same way: nothing
+/// between Core's poll and this completion may leave a task uncompleted.
 async fn complete(core: &CoreWorker, task_token: Vec<u8>, outcome: Outcome) {
-    let completion = ActivityTaskCompletion {
-        task_token: task_token.clone(),
-        result: Some(execution_result(outcome)),
+    let completion = async {
+        let result = Some(execution_result(outcome));
+        core.complete_activity_task(ActivityTaskCompletion {
+            task_token: task_token.clone(),
+            result,
+        })
+        .await
     };
-    let Err(refused) = core.complete_activity_task(completion).await else {
-        return;
+    let replacement = match AssertUnwindSafe(completion).catch_unwind().await {
+        Ok(Ok(())) => return,
+        Ok(Err(refused)) => {
+            tracing::error!("Temporal Core refused an activity's completion: {refused}");
+            refused_completion(&refused)
+        }
+        Err(_) => panicked_while("reporting the attempt's outcome to Temporal Core"),
     };
-    tracing::error!("Temporal Core refused an activity's completion: {refused}");
     let replacement = ActivityTaskCompletion {
         task_token,
-        result: Some(execution_result(Err(refused_completion(&refused)))),
+        result: Some(execution_result(Err(replacement))),
     };
     if let Err(error) = core.complete_activity_task(replacement).await {
         tracing::error!("Temporal Core refused the failure that replaced a completion: {error}");

@@ -7,8 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use temporalio_common::protos::coresdk::activity_result::ActivityExecutionResult;
 use temporalio_common::protos::coresdk::activity_task::{ActivityCancelReason, Cancel, Start};
 
-use crate::activity::Outcome;
 use temporalio_common::{Priority, RetryPolicy};
+
+use crate::activity::Outcome;
 
 use crate::context::{ActivityInfo, CancellationDetails, TaskToken, WorkflowInfo};
 use crate::error::{ActivityError, ErrorKind, RuntimeFailure};
@@ -37,6 +38,26 @@ pub(super) fn refused_completion(refused: &impl std::fmt::Display) -> ActivityEr
         .bounded()
 }
 
+/// A start task that Core should never send: a timestamp or duration that no Rust value holds.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error(
+    "Temporal Core sent an activity task whose `{field}` is malformed ({problem}), so the worker \
+     cannot run it"
+)]
+pub(super) struct MalformedTask {
+    field: &'static str,
+    problem: String,
+}
+
+/// The seconds and nanoseconds of a protobuf timestamp or duration.
+macro_rules! parts {
+    ($value:expr) => {
+        $value.as_ref().map(|value| (value.seconds, value.nanos))
+    };
+}
+
+const NANOS_PER_SECOND: u32 = 1_000_000_000;
+
 /// Python's `activity.info()` from Core's start task and its token. Every field of `Start` is
 /// named, so that a field a new Core adds fails to compile here instead of going missing.
 pub(super) fn info_from(
@@ -44,7 +65,7 @@ pub(super) fn info_from(
     start: &Start,
     task_queue: &str,
     namespace: &str,
-) -> ActivityInfo {
+) -> Result<ActivityInfo, MalformedTask> {
     let Start {
         workflow_namespace,
         workflow_type,
@@ -81,41 +102,79 @@ pub(super) fn info_from(
             workflow_type: workflow_type.clone(),
             namespace: namespace.to_string(),
         });
-    ActivityInfo {
+    Ok(ActivityInfo {
         activity_id: activity_id.clone(),
         attempt: *attempt,
         workflow,
         task_queue: task_queue.to_string(),
         namespace: namespace.to_string(),
-        scheduled_time: scheduled_time.as_ref().map(|t| time(t.seconds, t.nanos)),
-        started_time: started_time.as_ref().map(|t| time(t.seconds, t.nanos)),
-        current_attempt_scheduled_time: current_attempt_scheduled_time
-            .as_ref()
-            .map(|t| time(t.seconds, t.nanos)),
-        start_to_close_timeout: start_to_close_timeout
-            .as_ref()
-            .map(|d| duration(d.seconds, d.nanos)),
-        schedule_to_close_timeout: schedule_to_close_timeout
-            .as_ref()
-            .map(|d| duration(d.seconds, d.nanos)),
-        heartbeat_timeout: heartbeat_timeout
-            .as_ref()
-            .map(|d| duration(d.seconds, d.nanos)),
+        scheduled_time: time("scheduled_time", parts!(scheduled_time))?,
+        started_time: time("started_time", parts!(started_time))?,
+        current_attempt_scheduled_time: time(
+            "current_attempt_scheduled_time",
+            parts!(current_attempt_scheduled_time),
+        )?,
+        start_to_close_timeout: duration("start_to_close_timeout", parts!(start_to_close_timeout))?,
+        schedule_to_close_timeout: duration(
+            "schedule_to_close_timeout",
+            parts!(schedule_to_close_timeout),
+        )?,
+        heartbeat_timeout: duration("heartbeat_timeout", parts!(heartbeat_timeout))?,
         task_token: TaskToken::from(task_token.to_vec()),
         activity_run_id: (!run_id.is_empty()).then(|| run_id.clone()),
         retry_policy: retry_policy.clone().map(RetryPolicy::from),
         priority: priority.clone().map(Priority::from).unwrap_or_default(),
         is_local: *is_local,
         ..ActivityInfo::new(activity_type.clone())
+    })
+}
+
+/// A protobuf duration, which must not be negative and whose nanoseconds are under a second.
+fn duration(
+    field: &'static str,
+    value: Option<(i64, i32)>,
+) -> Result<Option<Duration>, MalformedTask> {
+    let Some((seconds, nanos)) = value else {
+        return Ok(None);
+    };
+    match (u64::try_from(seconds), u32::try_from(nanos)) {
+        (Ok(seconds), Ok(nanos)) if nanos < NANOS_PER_SECOND => {
+            Ok(Some(Duration::new(seconds, nanos)))
+        }
+        _ => Err(MalformedTask {
+            field,
+            problem: format!("{seconds} s and {nanos} ns is not a duration"),
+        }),
     }
 }
 
-fn duration(seconds: i64, nanos: i32) -> Duration {
-    Duration::new(seconds.max(0) as u64, nanos.max(0) as u32)
-}
-
-fn time(seconds: i64, nanos: i32) -> SystemTime {
-    UNIX_EPOCH + duration(seconds, nanos)
+/// A protobuf timestamp: seconds either side of the Unix epoch, and nanoseconds under a second
+/// after them, within what `SystemTime` holds.
+fn time(
+    field: &'static str,
+    value: Option<(i64, i32)>,
+) -> Result<Option<SystemTime>, MalformedTask> {
+    let Some((seconds, nanos)) = value else {
+        return Ok(None);
+    };
+    let malformed = || MalformedTask {
+        field,
+        problem: format!("{seconds} s and {nanos} ns after the Unix epoch is not a time"),
+    };
+    let nanos = u32::try_from(nanos)
+        .ok()
+        .filter(|nanos| *nanos < NANOS_PER_SECOND)
+        .ok_or_else(malformed)?;
+    let whole = Duration::from_secs(seconds.unsigned_abs());
+    let second = if seconds < 0 {
+        UNIX_EPOCH.checked_sub(whole)
+    } else {
+        UNIX_EPOCH.checked_add(whole)
+    };
+    second
+        .and_then(|second| second.checked_add(Duration::from_nanos(nanos.into())))
+        .map(Some)
+        .ok_or_else(malformed)
 }
 
 pub(super) fn cancellation_details(cancel: &Cancel) -> CancellationDetails {
@@ -214,7 +273,7 @@ mod tests {
             is_local: true,
             ..Start::default()
         };
-        let info = info_from(b"token-7", &start, "payments", "billing");
+        let info = info_from(b"token-7", &start, "payments", "billing").unwrap();
         assert_eq!(
             (
                 info.activity_type.as_str(),
@@ -260,7 +319,8 @@ mod tests {
             },
             "q",
             "default",
-        );
+        )
+        .unwrap();
         assert!(
             standalone.workflow.is_none(),
             "a standalone activity has no workflow"
@@ -270,6 +330,49 @@ mod tests {
             Some("activity-run-1")
         );
         assert!(standalone.task_token.is_empty());
+    }
+
+    /// A start task with one field as `set` leaves it.
+    fn start_with(set: impl FnOnce(&mut Start)) -> Start {
+        let mut start = Start::default();
+        set(&mut start);
+        start
+    }
+
+    #[test]
+    fn a_value_no_rust_type_holds_fails_the_translation_naming_its_field() {
+        let malformed = |start: Start| info_from(b"t", &start, "q", "default").unwrap_err();
+        // A second past the last second, which the old translation carried over into an
+        // overflow, and a panic.
+        let beyond = start_with(|start| {
+            let time = start.started_time.insert(UNIX_EPOCH.into());
+            (time.seconds, time.nanos) = (i64::MAX, 1_500_000_000);
+        });
+        assert_eq!(
+            malformed(beyond).to_string(),
+            "Temporal Core sent an activity task whose `started_time` is malformed \
+             (9223372036854775807 s and 1500000000 ns after the Unix epoch is not a time), so \
+             the worker cannot run it"
+        );
+        let negative = start_with(|start| {
+            let timeout = Duration::from_secs(2).try_into().unwrap();
+            start.heartbeat_timeout.insert(timeout).seconds = -2;
+        });
+        assert_eq!(malformed(negative).field, "heartbeat_timeout");
+        let nanos = start_with(|start| {
+            start.scheduled_time.insert(UNIX_EPOCH.into()).nanos = -1;
+        });
+        assert_eq!(malformed(nanos).field, "scheduled_time");
+
+        // Before the epoch is a time, if an odd one.
+        let early = start_with(|start| {
+            start.scheduled_time.insert(UNIX_EPOCH.into()).seconds = -10;
+        });
+        let info = info_from(b"t", &early, "q", "default").unwrap();
+        assert_eq!(
+            info.scheduled_time,
+            Some(UNIX_EPOCH - Duration::from_secs(10))
+        );
     }
 
     #[test]

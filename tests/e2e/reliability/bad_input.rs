@@ -109,6 +109,43 @@ async fn every_bad_input_is_a_clear_failure_and_the_worker_survives() {
         assert!(message.starts_with("activity `typed`"), "{case}: {message}");
     }
 
+    // JSON nested deeper than serde_json's recursion limit (128) is refused while it decodes,
+    // naming the parameter, rather than overflowing the worker's stack; shallower nesting
+    // decodes.
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let (error_type, non_retryable, message) = failure_of(
+        &client,
+        &queue,
+        "depth_of",
+        vec![raw("json/plain", nested(10_000).as_bytes())],
+    )
+    .await;
+    assert_eq!(
+        (error_type.as_str(), non_retryable),
+        ("ArgumentDecodeError", true),
+        "{message}"
+    );
+    assert!(
+        message.starts_with("activity `depth_of`")
+            && message.contains("argument 0 (`tree`)")
+            && message.contains("recursion limit exceeded"),
+        "{message}"
+    );
+    let shallow: serde_json::Value = serde_json::from_str(&nested(100)).unwrap();
+    let depth = start::<u32>(
+        &client,
+        "depth_of",
+        (shallow,),
+        options(&queue, Duration::from_secs(10), None, 1),
+    )
+    .await;
+    assert_eq!(
+        calls::result_within(&depth, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        100
+    );
+
     // A result over the limit fails as PayloadTooLarge, not as a gRPC error or a retry loop.
     let (error_type, non_retryable, message) = failure_of(
         &client,

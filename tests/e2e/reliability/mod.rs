@@ -5,6 +5,7 @@
 mod bad_input;
 mod faults;
 mod load;
+mod network;
 mod poll_failure;
 mod server_restart;
 mod shutdown;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::calls::options;
 use crate::support::deadline::within;
-use crate::support::{process, server};
+use crate::support::{cli, server};
 use activity_runtime::worker::WorkerError;
 use activity_runtime::{ActivityContext, ConnectionConfig, Worker, activity, activity_set};
 
@@ -40,17 +40,7 @@ async fn stubborn(ctx: ActivityContext) {
 
 /// Runs the Temporal CLI's `operator namespace` with `args` against the dev server.
 fn namespace(args: &[&str]) {
-    let mut command = process::command(server::cli());
-    command
-        .args(["operator", "namespace"])
-        .args(args)
-        .args(["--address", server::address()]);
-    let output = process::output_within(command, Duration::from_secs(60), "temporal operator");
-    assert!(
-        output.status.success(),
-        "temporal operator namespace {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    cli::run(&[&["operator", "namespace"], args].concat());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

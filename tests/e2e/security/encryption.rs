@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use crate::support::calls::{application_failure, options, result_within};
 use crate::support::deadline::within;
-use crate::support::process;
 use crate::support::python;
 use crate::support::server::{self, Served};
+use crate::support::{cli, process};
 
 const KEY_ID: &str = "test-key-2026-11";
 const KEY: &[u8; 32] = b"an-example-32-byte-key-for-tests";
@@ -98,20 +98,7 @@ async fn a_python_workflow_with_the_samples_codec_reads_what_we_encrypted_and_th
 
 /// The workflow's history as the server stores it, as the CLI prints it in JSON.
 async fn stored_history(workflow_id: &str) -> serde_json::Value {
-    let mut show = process::command(server::cli());
-    show.args(["workflow", "show", "--address", server::address()])
-        .args(["--workflow-id", workflow_id, "--output", "json"]);
-    let output = tokio::task::spawn_blocking(move || {
-        process::output_within(show, Duration::from_secs(60), "temporal workflow show")
-    })
-    .await
-    .expect("the CLI's runner");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the history as JSON")
+    cli::temporal_json(&["workflow", "show", "--workflow-id", workflow_id]).await
 }
 
 /// No text of the history, read as it is or base64-decoded, shows the secret; and it holds

@@ -6,6 +6,7 @@ pub mod calls;
 pub mod cli;
 pub mod deadline;
 pub mod fault_proxy;
+pub mod grpc_proxy;
 pub mod logs;
 pub mod otlp;
 pub mod process;

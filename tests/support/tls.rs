@@ -2,19 +2,13 @@
 //! a TLS-terminating gRPC proxy on a free loopback port that can require a client certificate
 //! (mTLS) and an API key (`authorization: Bearer ...`), as Temporal Cloud does.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
-use http_body_util::{Either, Empty};
-use hyper::body::{Bytes, Incoming};
-use hyper::{Request, Response, Uri};
-use hyper_util::client::legacy::Client as UpstreamClient;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::RootCertStore;
 use tokio_rustls::rustls::ServerConfig;
@@ -22,6 +16,7 @@ use tokio_rustls::rustls::crypto::{CryptoProvider, ring};
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::rustls::server::WebPkiClientVerifier;
 
+use super::grpc_proxy::{self, Forward, ProxyBody};
 use super::process::scratch_path;
 
 /// A certificate and its private key.
@@ -151,33 +146,24 @@ pub struct TlsProxy {
 
 impl TlsProxy {
     /// Serves TLS with `certificate`, and forwards every request that meets `requirements` to
-    /// the plain-text server at `upstream` (`host:port`). The proxy runs on a runtime of its
-    /// own, so that it outlives the test that started it and can serve several tests.
+    /// the plain-text server at `upstream` (`host:port`).
     pub fn start(upstream: &str, certificate: &Identity, requirements: Requirements) -> Self {
         let provider = Arc::new(ring::default_provider());
         let tls = server_config(&provider, certificate, requirements.client_ca.as_deref());
-        let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .expect("a free loopback port");
-        listener
-            .set_nonblocking(true)
-            .expect("a non-blocking listener");
-        let port = listener.local_addr().expect("the proxy's address").port();
         let keys = Arc::new(Mutex::new(Keys {
             accepted: requirements.api_key.map(|key| vec![key]),
             ..Keys::default()
         }));
-        let forward = Forward {
-            upstream: upstream.to_string(),
-            client: UpstreamClient::builder(TokioExecutor::new())
-                .http2_only(true)
-                .build_http(),
-            keys: Arc::clone(&keys),
+        let gate = {
+            let keys = Arc::clone(&keys);
+            Arc::new(move |request: &Request<Incoming>| {
+                (!authorized(&keys, request)).then(unauthenticated)
+            })
         };
-        let acceptor = TlsAcceptor::from(Arc::new(tls));
-        let accepting = runtime().spawn(async move {
-            let listener = TcpListener::from_std(listener).expect("a tokio listener");
-            accept(listener, acceptor, forward).await;
-        });
+        let (port, accepting) = grpc_proxy::serve(
+            Some(TlsAcceptor::from(Arc::new(tls))),
+            Forward::to(upstream).gated(gate),
+        );
         Self {
             port,
             keys,
@@ -216,19 +202,6 @@ impl Drop for TlsProxy {
     }
 }
 
-/// The runtime every proxy runs on, for the life of the test binary.
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("tls-proxy")
-            .enable_all()
-            .build()
-            .expect("the proxies' runtime")
-    })
-}
-
 fn server_config(
     provider: &Arc<CryptoProvider>,
     certificate: &Identity,
@@ -255,78 +228,25 @@ fn server_config(
     config
 }
 
-async fn accept(listener: TcpListener, acceptor: TlsAcceptor, forward: Forward) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let (acceptor, forward) = (acceptor.clone(), forward.clone());
-        tokio::spawn(async move {
-            // A refused handshake is what some tests are about; the client reports it.
-            let Ok(stream) = acceptor.accept(stream).await else {
-                return;
-            };
-            let service = hyper::service::service_fn(move |request| {
-                let forward = forward.clone();
-                async move { forward.handle(request).await }
-            });
-            let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
-}
-
-#[derive(Clone)]
-struct Forward {
-    upstream: String,
-    client: UpstreamClient<HttpConnector, Incoming>,
-    keys: Arc<Mutex<Keys>>,
-}
-
-type ProxyBody = Either<Incoming, Empty<Bytes>>;
-
-impl Forward {
-    async fn handle(
-        &self,
-        request: Request<Incoming>,
-    ) -> Result<Response<ProxyBody>, hyper_util::client::legacy::Error> {
-        if !self.authorized(&request) {
-            return Ok(unauthenticated());
+/// Whether `request` carries an accepted key, when keys are required; counts it either way.
+fn authorized(keys: &Mutex<Keys>, request: &Request<Incoming>) -> bool {
+    let mut keys = keys.lock().expect("the key lock");
+    let Some(accepted) = &keys.accepted else {
+        return true;
+    };
+    let carried = request
+        .headers()
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    match carried.filter(|key| accepted.iter().any(|accepted| accepted == key)) {
+        Some(key) => {
+            *keys.used.entry(key.to_string()).or_default() += 1;
+            true
         }
-        let (mut parts, body) = request.into_parts();
-        parts.uri = Uri::builder()
-            .scheme("http")
-            .authority(self.upstream.as_str())
-            .path_and_query(parts.uri.path_and_query().map_or("/", |path| path.as_str()))
-            .build()
-            .expect("an upstream URI");
-        let response = self
-            .client
-            .request(Request::from_parts(parts, body))
-            .await?;
-        Ok(response.map(Either::Left))
-    }
-
-    fn authorized(&self, request: &Request<Incoming>) -> bool {
-        let mut keys = self.keys.lock().expect("the key lock");
-        let Some(accepted) = &keys.accepted else {
-            return true;
-        };
-        let carried = request
-            .headers()
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "));
-        match carried.filter(|key| accepted.iter().any(|accepted| accepted == key)) {
-            Some(key) => {
-                *keys.used.entry(key.to_string()).or_default() += 1;
-                true
-            }
-            None => {
-                keys.refused += 1;
-                false
-            }
+        None => {
+            keys.refused += 1;
+            false
         }
     }
 }
@@ -338,6 +258,6 @@ fn unauthenticated() -> Response<ProxyBody> {
         .header("content-type", "application/grpc")
         .header("grpc-status", "16")
         .header("grpc-message", "the API key is not valid")
-        .body(Either::Right(Empty::new()))
+        .body(grpc_proxy::empty())
         .expect("a gRPC status response")
 }

@@ -7,11 +7,15 @@ use std::time::Duration;
 
 use crate::support::calls::{self, client, options, start};
 use crate::support::deadline::within;
+use crate::support::grpc_proxy::RewritingProxy;
 use crate::support::server;
 use crate::support::worker_process::WorkerProcess;
 use activity_runtime::payload::{self, Payload};
+use activity_runtime::{ConnectionConfig, Worker, activity, activity_set};
+use prost::Message;
 use temporalio_common::UntypedActivity;
 use temporalio_common::data_converters::RawValue;
+use temporalio_common::protos::temporal::api::workflowservice::v1::PollActivityTaskQueueResponse;
 
 fn raw(encoding: &str, data: &[u8]) -> Payload {
     Payload {
@@ -194,4 +198,69 @@ async fn every_bad_input_is_a_clear_failure_and_the_worker_survives() {
     );
     let status = worker.terminate_within(Duration::from_secs(30));
     assert!(status.success(), "{status}");
+}
+
+#[activity]
+async fn scheduled_at_the_end_of_time() {}
+
+#[activity]
+async fn echo(text: String) -> String {
+    text
+}
+
+/// A task with a timestamp no Rust type holds, from a server that sends what a real one never
+/// would (a proxy rewrites the answer to the worker's poll): the worker fails the task clearly,
+/// naming the field, instead of panicking in its poll loop, and keeps serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_task_fails_naming_its_field_and_the_worker_keeps_serving() {
+    let proxy = RewritingProxy::start(server::address(), "/PollActivityTaskQueue", |message| {
+        let mut response =
+            PollActivityTaskQueueResponse::decode(message).expect("a poll's answer decodes");
+        let target = response
+            .activity_type
+            .as_ref()
+            .map(|kind| kind.name.as_str());
+        if target == Some("scheduled_at_the_end_of_time") {
+            let started = response
+                .started_time
+                .insert(std::time::SystemTime::now().into());
+            // A second past the last one: no `SystemTime` holds it.
+            (started.seconds, started.nanos) = (i64::MAX, 1_500_000_000);
+        }
+        response.encode_to_vec()
+    });
+    let queue = server::task_queue("malformed");
+    let worker = server::start_worker_on(
+        Worker::builder(&queue, activity_set![scheduled_at_the_end_of_time, echo])
+            .connection(ConnectionConfig::new(&proxy.address()).expect("the proxy's address")),
+    )
+    .await;
+    let client = client().await;
+    let (error_type, non_retryable, message) =
+        failure_of(&client, &queue, "scheduled_at_the_end_of_time", Vec::new()).await;
+    assert_eq!(
+        (error_type.as_str(), non_retryable),
+        ("MalformedActivityTask", true),
+        "{message}"
+    );
+    assert!(
+        message
+            .starts_with("Temporal Core sent an activity task whose `started_time` is malformed"),
+        "{message}"
+    );
+    let echoed = start::<String>(
+        &client,
+        "echo",
+        ("still serving".to_string(),),
+        options(&queue, Duration::from_secs(10), None, 1),
+    )
+    .await;
+    assert_eq!(
+        calls::result_within(&echoed, Duration::from_secs(30))
+            .await
+            .unwrap(),
+        "still serving"
+    );
+    assert!(worker.is_running());
+    worker.stop().await;
 }

@@ -5,14 +5,22 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use activity_runtime::client::start_activity;
-use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
+use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
+use tokio::sync::Notify;
+
+/// Tells `main` that the job runs, so that it cancels a running attempt rather than one the
+/// server has not started yet.
+#[derive(Default)]
+struct Running(Notify);
 
 /// Works until cancelled, heartbeating so that the cancellation reaches it.
 #[activity]
-async fn long_job(ctx: ActivityContext) -> Result<u64, ActivityError> {
+async fn long_job(ctx: ActivityContext, running: State<Running>) -> Result<u64, ActivityError> {
+    running.0.notify_one();
     let mut ticks = 0u64;
     loop {
         tokio::select! {
@@ -31,7 +39,9 @@ async fn long_job(ctx: ActivityContext) -> Result<u64, ActivityError> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let worker = Worker::builder("cancellation-example", activity_set![long_job]);
+    let running = Arc::new(Running::default());
+    let worker = Worker::builder("cancellation-example", activity_set![long_job])
+        .shared_state(Arc::clone(&running));
     let local = common::Local::start("cancellation-example", worker).await?;
     let job = start_activity(
         &local.client,
@@ -40,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         local.options("long-job", Some(Duration::from_secs(2))),
     )
     .await?;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::timeout(Duration::from_secs(30), running.0.notified()).await?;
     job.cancel("no longer needed").await?;
     match job.result().await {
         Ok(ticks) => println!("caller: finished after {ticks} ticks"),

@@ -31,12 +31,28 @@ struct Resumed {
 /// Appends `event` of the current attempt to this process's record file, when records are on.
 /// One `write` per line, in append mode, so that lines never interleave.
 fn record(ctx: &ActivityContext, event: &str) {
+    record_with(ctx, event, "");
+}
+
+/// Records that the attempt saw its cancellation, with the reason, and returns the
+/// cancellation it acknowledges.
+fn cancelled(ctx: &ActivityContext) -> ActivityError {
+    let reason = ctx
+        .cancellation_details()
+        .map(|details| details.reason())
+        .unwrap_or_default();
+    record_with(ctx, "cancelled", &reason);
+    ActivityError::cancelled()
+}
+
+/// As [`record`], with `detail` at the end of the line.
+fn record_with(ctx: &ActivityContext, event: &str, detail: &str) {
     let Some(dir) = std::env::var_os("TEST_WORKER_RECORDS") else {
         return;
     };
     let path = PathBuf::from(dir).join(format!("{}.log", std::process::id()));
     let line = format!(
-        "{event} {} {} {}\n",
+        "{event} {} {} {} {detail}\n",
         ctx.info().activity_id,
         ctx.info().attempt,
         std::process::id()
@@ -61,7 +77,7 @@ async fn resumable(
     let resumed_from = ctx.last_heartbeat_details::<u64>()?.unwrap_or(0);
     for step in resumed_from..steps {
         tokio::select! {
-            _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
+            _ = ctx.cancelled() => return Err(cancelled(&ctx)),
             _ = tokio::time::sleep(Duration::from_millis(step_ms)) => {}
         }
         ctx.heartbeat(&(step + 1));
@@ -83,14 +99,20 @@ async fn square(ctx: ActivityContext, n: u64, ms: u64) -> u64 {
     n * n
 }
 
-/// Waits until the file `gate` exists, then answers; the server-restart test opens the gate
-/// only once it has seen every activity start.
+/// Waits until the file `gate` exists, then answers with its process id; the server-restart
+/// test opens the gate only once it has seen every activity start, the SIGTERM test once each
+/// has seen the worker's shutdown begin, which it records.
 #[activity]
 async fn gated(ctx: ActivityContext, gate: String) -> Result<u32, ActivityError> {
     record(&ctx, "started");
+    let mut saw_shutdown = false;
     while !std::path::Path::new(&gate).exists() {
         tokio::select! {
-            _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
+            _ = ctx.cancelled() => return Err(cancelled(&ctx)),
+            () = ctx.worker_shutdown(), if !saw_shutdown => {
+                record(&ctx, "shutdown");
+                saw_shutdown = true;
+            }
             _ = tokio::time::sleep(Duration::from_millis(50)) => {}
         }
     }
@@ -99,13 +121,22 @@ async fn gated(ctx: ActivityContext, gate: String) -> Result<u32, ActivityError>
 }
 
 /// On its first attempt, heartbeats once and then ignores its cancellation for a minute, as a
-/// careless async activity does; a later attempt answers at once with its process id.
+/// careless async activity does, though it records when it sees the worker's shutdown begin; a
+/// later attempt answers at once with its process id.
 #[activity]
 async fn ignores_cancellation(ctx: ActivityContext) -> u32 {
     record(&ctx, "started");
     if ctx.info().attempt == 1 {
         ctx.heartbeat(&"started");
-        tokio::time::sleep(Duration::from_secs(60)).await;
+        let deaf = tokio::time::sleep(Duration::from_secs(60));
+        tokio::pin!(deaf);
+        tokio::select! {
+            () = &mut deaf => {}
+            () = ctx.worker_shutdown() => {
+                record(&ctx, "shutdown");
+                deaf.await;
+            }
+        }
     }
     record(&ctx, "finished");
     std::process::id()
@@ -155,7 +186,7 @@ async fn until_cancelled_async(ctx: ActivityContext) -> Result<(), ActivityError
     loop {
         ctx.heartbeat(&"alive");
         tokio::select! {
-            _ = ctx.cancelled() => return Err(ActivityError::cancelled()),
+            _ = ctx.cancelled() => return Err(cancelled(&ctx)),
             _ = tokio::time::sleep(Duration::from_millis(50)) => {}
         }
     }
@@ -168,7 +199,7 @@ fn until_cancelled_blocking(ctx: ActivityContext) -> Result<(), ActivityError> {
         ctx.heartbeat(&"alive");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Err(ActivityError::cancelled())
+    Err(cancelled(&ctx))
 }
 
 /// The first attempt heartbeats `7` and then goes silent past its heartbeat timeout; the retry
@@ -185,7 +216,6 @@ async fn goes_silent(ctx: ActivityContext) -> Result<u64, ActivityError> {
     }
 }
 
-/// A result of `bytes` bytes.
 /// Arrays within arrays, as deep as the caller nests them.
 #[derive(serde::Deserialize)]
 struct Nested(Vec<Nested>);
@@ -201,6 +231,7 @@ fn depth_of(tree: Nested) -> u32 {
     tree.depth()
 }
 
+/// A result of `bytes` bytes.
 #[activity]
 fn blob(bytes: usize) -> ByteBuf {
     ByteBuf::from(vec![b'x'; bytes])

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use activity_runtime::client::RetryPolicy;
+use activity_runtime::client::{RetryPolicy, signal_workflow};
 use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
 use activity_runtime::{ActivityContext, ActivityError, State, activity, activity_set, official};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,8 @@ use temporalio_common::error::IncomingError;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
     ActivityCancellationType, ActivityExecutionError, ActivityOptions, CancellableFuture,
-    LocalActivityOptions, Runtime, Worker, WorkerOptions, WorkflowContext, WorkflowResult,
+    LocalActivityOptions, Runtime, SyncWorkflowContext, Worker, WorkerOptions, WorkflowContext,
+    WorkflowResult,
 };
 
 use crate::support::calls;
@@ -89,8 +90,12 @@ fn panic_once(ctx: ActivityContext) -> u32 {
 
 static SAW_CANCELLATION: AtomicBool = AtomicBool::new(false);
 
+/// Tells its workflow, on the official worker's client, that it runs, then heartbeats until
+/// cancelled.
 #[activity]
 async fn wait_for_cancel(ctx: ActivityContext) -> Result<(), ActivityError> {
+    let workflow = ctx.info().workflow.clone().expect("called by a workflow");
+    signal_workflow(ctx.client()?, &workflow.workflow_id, "cancel_waiting", ()).await?;
     loop {
         ctx.heartbeat(&"waiting");
         tokio::select! {
@@ -231,7 +236,9 @@ pub struct Seen {
 
 #[workflow]
 #[derive(Default)]
-pub struct CallsOurs;
+pub struct CallsOurs {
+    cancel_waiting: bool,
+}
 
 #[workflow_methods]
 impl CallsOurs {
@@ -330,10 +337,18 @@ impl CallsOurs {
                 .cancellation_type(ActivityCancellationType::WaitCancellationCompleted)
                 .build(),
         );
-        ctx.timer(Duration::from_secs(1)).await;
+        // Cancelled once it runs, which it says with a signal.
+        ctx.wait_condition(|workflow| workflow.cancel_waiting)
+            .await
+            .expect("the workflow is not cancelled");
         waiting.cancel();
         seen.cancelled = matches!(waiting.await, Err(ActivityExecutionError::Cancelled(_)));
         Ok(seen)
+    }
+
+    #[signal]
+    fn cancel_waiting(&mut self, _ctx: &mut SyncWorkflowContext<Self>) {
+        self.cancel_waiting = true;
     }
 }
 

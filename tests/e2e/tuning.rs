@@ -33,10 +33,54 @@ async fn bursty(concurrency: State<Concurrency>, n: u32) -> u32 {
     n * 2
 }
 
+/// What Core's gauges showed of the activity worker during a burst, scraped from its
+/// Prometheus endpoint.
+#[derive(Debug, Default)]
+struct Gauges {
+    /// Every distinct value of `temporal_num_pollers` for activity polls (the polls open at
+    /// that moment), in order.
+    pollers: Vec<f64>,
+    /// The highest `temporal_worker_task_slots_used`.
+    most_slots_used: f64,
+    /// Whether `temporal_worker_task_slots_available` appeared: Core reports it for fixed
+    /// slots only, since a resource-based supplier has no fixed number left.
+    slots_available_reported: bool,
+}
+
+impl Gauges {
+    fn read(&mut self, scraped: &str, queue: &str) {
+        let queue = format!("task_queue=\"{queue}\"");
+        let activity_polls = [queue.clone(), "poller_type=\"activity_task\"".to_string()];
+        if let Some(pollers) =
+            crate::metrics::sample(scraped, "temporal_num_pollers", &activity_polls)
+            && self.pollers.last() != Some(&pollers)
+        {
+            self.pollers.push(pollers);
+        }
+        let activity_worker = [queue, "worker_type=\"ActivityWorker\"".to_string()];
+        if let Some(used) =
+            crate::metrics::sample(scraped, "temporal_worker_task_slots_used", &activity_worker)
+        {
+            self.most_slots_used = self.most_slots_used.max(used);
+        }
+        self.slots_available_reported |= crate::metrics::sample(
+            scraped,
+            "temporal_worker_task_slots_available",
+            &activity_worker,
+        )
+        .is_some();
+    }
+}
+
+/// A burst of 120 under resource-based slots and autoscaled pollers: each runs once, never more
+/// at once than the slots' maximum; Core's own gauges show that the slots are the tuner's (no
+/// fixed number of them left) and that the pollers scaled.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_pollers() {
     const BURST: u32 = 120;
     const MAX_SLOTS: usize = 16;
+    const INITIAL_POLLERS: usize = 2;
+    const FIXED_POLLERS: usize = 5;
     let concurrency = Arc::new(Concurrency::default());
     let queue = server::task_queue("burst");
     let running = server::start_worker_with(
@@ -48,9 +92,30 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
                     .max_slots(MAX_SLOTS)
                     .ramp_throttle(Duration::from_millis(10)),
             )
-            .poller_autoscaling(PollerAutoscaling::new().minimum(1).initial(2).maximum(10)),
+            .poller_autoscaling(
+                PollerAutoscaling::new()
+                    .minimum(1)
+                    .initial(INITIAL_POLLERS)
+                    .maximum(10),
+            )
+            .prometheus(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
     )
     .await;
+    let endpoint = running.metrics_address();
+    let done = Arc::new(tokio::sync::Notify::new());
+    let sampling = tokio::spawn({
+        let (queue, done) = (queue.clone(), Arc::clone(&done));
+        async move {
+            let mut gauges = Gauges::default();
+            loop {
+                gauges.read(&crate::metrics::scrape(endpoint).await, &queue);
+                tokio::select! {
+                    () = done.notified() => return gauges,
+                    () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                }
+            }
+        }
+    });
     let client = calls::client().await;
     let mut started = Vec::new();
     for n in 0..BURST {
@@ -68,13 +133,34 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
         let result = result_within(activity, Duration::from_secs(120)).await;
         assert_eq!(result.expect("the activity completes"), n as u32 * 2);
     }
+    done.notify_one();
+    let gauges = sampling.await.expect("the sampler");
     let mut executions = concurrency.executions.lock().unwrap().clone();
     executions.sort_unstable();
     assert_eq!(executions, (0..BURST).collect::<Vec<_>>(), "each ran once");
     let peak = concurrency.peak.load(Ordering::SeqCst);
-    println!("burst of {BURST}: at most {peak} at once, of {MAX_SLOTS} slots");
+    println!(
+        "burst of {BURST}: at most {peak} at once, of {MAX_SLOTS} slots; Core's gauges: {gauges:?}"
+    );
     assert!(peak <= MAX_SLOTS, "{peak} ran at once, over {MAX_SLOTS}");
     assert!(peak > 2, "the slots grew past the minimum: {peak}");
+    assert!(
+        !gauges.slots_available_reported,
+        "a fixed number of slots was reported, so the slots are not the tuner's: {gauges:?}"
+    );
+    assert!(
+        gauges.most_slots_used > 2.0 && gauges.most_slots_used <= MAX_SLOTS as f64,
+        "Core counted the slots in use: {gauges:?}"
+    );
+    // More polls open at once than the initial 2, and than the 5 fixed ones Core polls with
+    // by default: only scaling opens them.
+    assert!(
+        gauges
+            .pollers
+            .iter()
+            .any(|pollers| *pollers > FIXED_POLLERS as f64),
+        "the pollers scaled up past {FIXED_POLLERS}: {gauges:?}"
+    );
     running.stop().await;
 }
 
@@ -145,8 +231,13 @@ async fn the_default_heartbeat_throttle_interval_sets_how_often_progress_reaches
     running.stop().await;
 }
 
+/// How many times `versioned` ran.
+#[derive(Default)]
+struct Served(AtomicUsize);
+
 #[activity]
-async fn versioned() -> String {
+async fn versioned(served: State<Served>) -> String {
+    served.0.fetch_add(1, Ordering::SeqCst);
     "served by v1".to_string()
 }
 
@@ -154,8 +245,10 @@ async fn versioned() -> String {
 async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current() {
     let queue = server::task_queue("versioned");
     let deployment = format!("billing-{queue}");
+    let served = Arc::new(Served::default());
     let running = server::start_worker_with(
         Worker::builder(&queue, activity_set![versioned])
+            .shared_state(Arc::clone(&served))
             .deployment(WorkerDeployment::new(&deployment, "v1")),
     )
     .await;
@@ -187,6 +280,23 @@ async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current()
     )
     .await;
     println!("{described}");
+    // Started while v1 is not yet the deployment's current version: nothing serves it. The
+    // worker polls all the while, so a task the server would hand it arrives within
+    // milliseconds; three seconds of nothing is the proof.
+    let client = calls::client().await;
+    let activity = start::<String>(
+        &client,
+        "versioned",
+        (),
+        options(&queue, Duration::from_secs(30), None, 1),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        served.0.load(Ordering::SeqCst),
+        0,
+        "nothing is served before the version is current"
+    );
     let name = deployment.clone();
     tokio::task::spawn_blocking(move || {
         cli::try_run(&[
@@ -203,20 +313,13 @@ async fn a_versioned_worker_serves_once_its_version_is_the_deployments_current()
     })
     .await
     .expect("the CLI ran");
-    let client = calls::client().await;
-    let activity = start::<String>(
-        &client,
-        "versioned",
-        (),
-        options(&queue, Duration::from_secs(10), None, 1),
-    )
-    .await;
     assert_eq!(
         result_within(&activity, Duration::from_secs(60))
             .await
-            .expect("served"),
+            .expect("served once its version is current"),
         "served by v1"
     );
+    assert_eq!(served.0.load(Ordering::SeqCst), 1);
     running.stop().await;
 }
 

@@ -1,7 +1,9 @@
 //! Execution records: a worker process (`test-worker` with `TEST_WORKER_RECORDS` set) writes a
-//! line each time an activity starts or finishes an attempt, with its id, the attempt and the
-//! process. Tests count them, so that a claim such as "exactly once" or "the kill hit work in
-//! flight" is checked against what actually ran, not against what the callers saw.
+//! line each time an activity starts or finishes an attempt, sees its cancellation (with the
+//! reason) or sees the worker's shutdown begin, with its id, the attempt and the process. Tests
+//! count them, so that a claim such as "exactly once", "the kill hit work in flight" or
+//! "cancelled because the worker shut down" is checked against what actually ran, not against
+//! what the callers saw.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,6 +15,10 @@ use crate::support::process::scratch_path;
 pub enum Event {
     Started,
     Finished,
+    /// It saw its cancellation; the record's detail is the reason.
+    Cancelled,
+    /// It saw the worker's shutdown begin.
+    Shutdown,
 }
 
 /// One line of a record file.
@@ -22,6 +28,8 @@ pub struct Record {
     pub activity_id: String,
     pub attempt: u32,
     pub pid: u32,
+    /// What else the line says: a cancellation's reason.
+    pub detail: String,
 }
 
 /// A directory of record files, one per worker process. Clones share the directory, which the
@@ -75,6 +83,32 @@ impl Records {
             .collect()
     }
 
+    /// Every record of `event`.
+    pub fn of(&self, event: Event) -> Vec<Record> {
+        let mut records = self.read();
+        records.retain(|record| record.event == event);
+        records
+    }
+
+    /// Waits until `count` records of `event` exist, and returns them; fails the test after a
+    /// minute.
+    pub async fn until(&self, event: Event, count: usize) -> Vec<Record> {
+        super::deadline::within(
+            std::time::Duration::from_secs(60),
+            &format!("{count} records of {event:?}"),
+            async {
+                loop {
+                    let records = self.of(event);
+                    if records.len() >= count {
+                        return records;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            },
+        )
+        .await
+    }
+
     /// How many records of `event` each activity has.
     pub fn count_by_activity(&self, event: Event) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
@@ -107,18 +141,23 @@ impl Drop for Records {
 }
 
 fn parse(line: &str) -> Record {
-    let fields = line.split(' ').collect::<Vec<_>>();
-    let [event, activity_id, attempt, pid] = fields[..] else {
-        panic!("a malformed record: {line:?}");
+    let fields = line.splitn(5, ' ').collect::<Vec<_>>();
+    let (event, activity_id, attempt, pid, detail) = match fields[..] {
+        [event, activity_id, attempt, pid] => (event, activity_id, attempt, pid, ""),
+        [event, activity_id, attempt, pid, detail] => (event, activity_id, attempt, pid, detail),
+        _ => panic!("a malformed record: {line:?}"),
     };
     Record {
         event: match event {
             "started" => Event::Started,
             "finished" => Event::Finished,
+            "cancelled" => Event::Cancelled,
+            "shutdown" => Event::Shutdown,
             other => panic!("an unknown event {other:?} in {line:?}"),
         },
         activity_id: activity_id.to_string(),
         attempt: attempt.parse().expect("an attempt number"),
         pid: pid.parse().expect("a process id"),
+        detail: detail.to_string(),
     }
 }

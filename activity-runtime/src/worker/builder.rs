@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use temporalio_client::{Client, ClientOptions, Connection};
+use temporalio_common::telemetry::TelemetryOptions;
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
-    CoreRuntime, PollerBehavior, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy,
-    init_worker,
+    CoreRuntime, PollerBehavior, RuntimeOptions, Worker as CoreWorker, WorkerConfig, WorkerTuner,
+    WorkerVersioningStrategy, init_worker,
 };
 
 #[cfg(feature = "otlp")]
@@ -26,6 +27,13 @@ pub struct WorkerBuilder {
     set: ActivitySet,
     options: DispatchOptions,
     connection: Option<Source>,
+    core: CoreSettings,
+    /// `None`: as the environment says.
+    metrics: Option<metrics::Exporter>,
+}
+
+/// What Temporal Core takes of the options.
+struct CoreSettings {
     identity: Option<String>,
     pollers: Option<PollerBehavior>,
     resource_based_slots: Option<ResourceBasedSlots>,
@@ -34,8 +42,6 @@ pub struct WorkerBuilder {
     max_task_queue_activities_per_second: Option<f64>,
     max_heartbeat_throttle_interval: Option<Duration>,
     default_heartbeat_throttle_interval: Option<Duration>,
-    /// `None`: as the environment says.
-    metrics: Option<metrics::Exporter>,
 }
 
 /// Where the worker's connection comes from.
@@ -67,9 +73,9 @@ impl std::fmt::Debug for WorkerBuilder {
             .field("task_queue", &self.task_queue)
             .field("activities", &self.set.names().collect::<Vec<_>>())
             .field("connection", &self.connection)
-            .field("identity", &self.identity)
-            .field("pollers", &self.pollers)
-            .field("resource_based_slots", &self.resource_based_slots)
+            .field("identity", &self.core.identity)
+            .field("pollers", &self.core.pollers)
+            .field("resource_based_slots", &self.core.resource_based_slots)
             .finish_non_exhaustive()
     }
 }
@@ -81,16 +87,18 @@ impl WorkerBuilder {
             set,
             options: DispatchOptions::default(),
             connection: None,
-            identity: None,
-            pollers: None,
-            resource_based_slots: None,
-            versioning: WorkerVersioningStrategy::None {
-                build_id: String::new(),
+            core: CoreSettings {
+                identity: None,
+                pollers: None,
+                resource_based_slots: None,
+                versioning: WorkerVersioningStrategy::None {
+                    build_id: String::new(),
+                },
+                max_worker_activities_per_second: None,
+                max_task_queue_activities_per_second: None,
+                max_heartbeat_throttle_interval: None,
+                default_heartbeat_throttle_interval: None,
             },
-            max_worker_activities_per_second: None,
-            max_task_queue_activities_per_second: None,
-            max_heartbeat_throttle_interval: None,
-            default_heartbeat_throttle_interval: None,
             metrics: None,
         }
     }
@@ -131,14 +139,14 @@ impl WorkerBuilder {
 
     /// The identity the server shows for this worker; by default `pid@hostname`.
     pub fn identity(mut self, identity: impl Into<String>) -> Self {
-        self.identity = Some(identity.into());
+        self.core.identity = Some(identity.into());
         self
     }
 
     /// How many polls for activity tasks may be open at once, fixed. Default: Core's, 5 fixed
     /// polls, or autoscaling when the server's namespace asks workers to enrol in it.
     pub fn pollers(mut self, pollers: usize) -> Self {
-        self.pollers = Some(PollerBehavior::SimpleMaximum(pollers));
+        self.core.pollers = Some(PollerBehavior::SimpleMaximum(pollers));
         self
     }
 
@@ -146,7 +154,7 @@ impl WorkerBuilder {
     /// number: more while tasks wait, fewer while polls come back empty. Replaces
     /// [`pollers`](Self::pollers) (the last one set wins).
     pub fn poller_autoscaling(mut self, autoscaling: PollerAutoscaling) -> Self {
-        self.pollers = Some(autoscaling.behavior());
+        self.core.pollers = Some(autoscaling.behavior());
         self
     }
 
@@ -156,21 +164,21 @@ impl WorkerBuilder {
     /// [`blocking_threads`](Self::blocking_threads) with `max_slots` when blocking
     /// activities should use every slot. Default: fixed slots.
     pub fn resource_based_slots(mut self, slots: ResourceBasedSlots) -> Self {
-        self.resource_based_slots = Some(slots);
+        self.core.resource_based_slots = Some(slots);
         self
     }
 
     /// The worker deployment and version this worker belongs to, for Worker Versioning.
     /// Default: none, an unversioned worker.
     pub fn deployment(mut self, deployment: WorkerDeployment) -> Self {
-        self.versioning = deployment.strategy();
+        self.core.versioning = deployment.strategy();
         self
     }
 
     /// The build this worker runs, shown by the server, without Worker Versioning. Replaces
     /// [`deployment`](Self::deployment) (the last one set wins). Default: none.
     pub fn build_id(mut self, build_id: impl Into<String>) -> Self {
-        self.versioning = WorkerVersioningStrategy::None {
+        self.core.versioning = WorkerVersioningStrategy::None {
             build_id: build_id.into(),
         };
         self
@@ -180,7 +188,7 @@ impl WorkerBuilder {
     /// latest details at most once per interval, 80 % of the heartbeat timeout, capped by
     /// this. Default 60 s.
     pub fn max_heartbeat_throttle_interval(mut self, interval: Duration) -> Self {
-        self.max_heartbeat_throttle_interval = Some(interval);
+        self.core.max_heartbeat_throttle_interval = Some(interval);
         self
     }
 
@@ -188,19 +196,19 @@ impl WorkerBuilder {
     /// no heartbeat timeout. Default 30 s; shorten it when callers read heartbeat details
     /// (progress) while the activity runs.
     pub fn default_heartbeat_throttle_interval(mut self, interval: Duration) -> Self {
-        self.default_heartbeat_throttle_interval = Some(interval);
+        self.core.default_heartbeat_throttle_interval = Some(interval);
         self
     }
 
     /// The most activities per second this worker starts.
     pub fn max_worker_activities_per_second(mut self, rate: f64) -> Self {
-        self.max_worker_activities_per_second = Some(rate);
+        self.core.max_worker_activities_per_second = Some(rate);
         self
     }
 
     /// The most activities per second the server hands out on this task queue, across workers.
     pub fn max_task_queue_activities_per_second(mut self, rate: f64) -> Self {
-        self.max_task_queue_activities_per_second = Some(rate);
+        self.core.max_task_queue_activities_per_second = Some(rate);
         self
     }
 
@@ -254,11 +262,12 @@ impl WorkerBuilder {
     /// When the set cannot run (named duplicates, missing state), the connection settings are
     /// malformed, the server cannot be reached, or Core refuses the configuration.
     pub async fn build(mut self) -> Result<Worker, WorkerError> {
+        let task_queue = self.task_queue;
         let start_error = |source: BoxError| WorkerError::Start {
-            task_queue: self.task_queue.clone(),
+            task_queue: task_queue.clone(),
             source,
         };
-        let tuner = match &self.resource_based_slots {
+        let tuner = match &self.core.resource_based_slots {
             Some(slots) => {
                 // Core decides; the dispatcher's own slots must never be the tighter bound.
                 self.options.max_concurrent_activities = slots.max();
@@ -266,59 +275,23 @@ impl WorkerBuilder {
             }
             None => None,
         };
-        let max_outstanding = self.options.max_concurrent_activities;
-        let graceful_shutdown_period = self.options.graceful_shutdown_period;
         let telemetry = metrics::telemetry(self.metrics).map_err(start_error)?;
         self.options.meter = telemetry.activities;
         let data_converter = self.options.codec.data_converter();
+        let slots = self.options.max_concurrent_activities;
+        let grace = self.options.graceful_shutdown_period;
+        // Before anything connects, so that a set that cannot run says so first.
         let dispatcher = Dispatcher::new(self.set, self.options)?;
-        let identity = self.identity.unwrap_or_else(|| {
-            format!(
-                "{}@{}",
-                std::process::id(),
-                gethostname::gethostname().to_string_lossy()
-            )
-        });
-        let (connection, namespace) = match self.connection {
-            Some(Source::Client {
-                connection,
-                namespace,
-            }) => (connection, namespace),
-            source => {
-                let config = match source {
-                    Some(Source::Config(config)) => *config,
-                    _ => ConnectionConfig::from_env()?,
-                };
-                (config.connect(&identity).await?, config.namespace)
-            }
-        };
-        let runtime_options = RuntimeOptions::builder()
-            .telemetry_options(telemetry.core)
-            .build()
-            .map_err(|error| start_error(error.into()))?;
-        let runtime = CoreRuntime::new_assume_tokio(runtime_options)
-            .map_err(|error| start_error(error.into()))?;
-        let config = WorkerConfig::builder()
-            .namespace(namespace.clone())
-            .task_queue(self.task_queue.clone())
-            .client_identity_override(identity)
-            .task_types(WorkerTaskTypes::activity_only())
-            .versioning_strategy(self.versioning)
-            .maybe_tuner(tuner.clone())
-            .maybe_max_outstanding_activities(tuner.is_none().then_some(max_outstanding))
-            .maybe_activity_task_poller_behavior(self.pollers)
-            .maybe_max_worker_activities_per_second(self.max_worker_activities_per_second)
-            .maybe_max_task_queue_activities_per_second(self.max_task_queue_activities_per_second)
-            .maybe_max_heartbeat_throttle_interval(self.max_heartbeat_throttle_interval)
-            .maybe_default_heartbeat_throttle_interval(self.default_heartbeat_throttle_interval)
-            .graceful_shutdown_period(graceful_shutdown_period)
-            .build()
-            .map_err(|error| start_error(error.into()))?;
-        let core = init_worker(&runtime, config, connection.clone())
-            .map_err(|error| start_error(error.into()))?;
-        core.validate()
+        let identity = self.core.identity.clone().unwrap_or_else(default_identity);
+        let (connection, namespace) = connect(self.connection, &identity).await?;
+        let runtime = core_runtime(telemetry.core).map_err(start_error)?;
+        let config = self
+            .core
+            .config(&task_queue, &namespace, identity, tuner, slots, grace)
+            .map_err(start_error)?;
+        let core = start_core(&runtime, config, connection.clone())
             .await
-            .map_err(|error| start_error(error.into()))?;
+            .map_err(start_error)?;
         let client_options = ClientOptions::new(namespace)
             .data_converter(data_converter)
             .build();
@@ -330,7 +303,81 @@ impl WorkerBuilder {
             client,
             _runtime: runtime,
             dispatcher,
-            task_queue: self.task_queue,
+            task_queue,
         })
     }
+}
+
+impl CoreSettings {
+    /// Core's configuration of a worker on `task_queue` in `namespace`: the tuner's slots, or
+    /// `slots` fixed ones, and a shutdown whose grace period is the dispatcher's.
+    fn config(
+        self,
+        task_queue: &str,
+        namespace: &str,
+        identity: String,
+        tuner: Option<Arc<dyn WorkerTuner + Send + Sync>>,
+        slots: usize,
+        grace: Duration,
+    ) -> Result<WorkerConfig, BoxError> {
+        Ok(WorkerConfig::builder()
+            .namespace(namespace)
+            .task_queue(task_queue)
+            .client_identity_override(identity)
+            .task_types(WorkerTaskTypes::activity_only())
+            .versioning_strategy(self.versioning)
+            .maybe_max_outstanding_activities(tuner.is_none().then_some(slots))
+            .maybe_tuner(tuner)
+            .maybe_activity_task_poller_behavior(self.pollers)
+            .maybe_max_worker_activities_per_second(self.max_worker_activities_per_second)
+            .maybe_max_task_queue_activities_per_second(self.max_task_queue_activities_per_second)
+            .maybe_max_heartbeat_throttle_interval(self.max_heartbeat_throttle_interval)
+            .maybe_default_heartbeat_throttle_interval(self.default_heartbeat_throttle_interval)
+            .graceful_shutdown_period(grace)
+            .build()?)
+    }
+}
+
+/// `pid@hostname`, as the other SDKs name a worker.
+fn default_identity() -> String {
+    format!(
+        "{}@{}",
+        std::process::id(),
+        gethostname::gethostname().to_string_lossy()
+    )
+}
+
+/// The connection, and the namespace to serve: a client's, the configured one, or the one the
+/// environment and `temporal.toml` describe.
+async fn connect(
+    source: Option<Source>,
+    identity: &str,
+) -> Result<(Connection, String), WorkerError> {
+    let config = match source {
+        Some(Source::Client {
+            connection,
+            namespace,
+        }) => return Ok((connection, namespace)),
+        Some(Source::Config(config)) => *config,
+        None => ConnectionConfig::from_env()?,
+    };
+    Ok((config.connect(identity).await?, config.namespace))
+}
+
+fn core_runtime(telemetry: TelemetryOptions) -> Result<CoreRuntime, BoxError> {
+    let options = RuntimeOptions::builder()
+        .telemetry_options(telemetry)
+        .build()?;
+    Ok(CoreRuntime::new_assume_tokio(options)?)
+}
+
+/// Registers the worker with Core, and has Core check the namespace with the server.
+async fn start_core(
+    runtime: &CoreRuntime,
+    config: WorkerConfig,
+    connection: Connection,
+) -> Result<CoreWorker, BoxError> {
+    let core = init_worker(runtime, config, connection)?;
+    core.validate().await?;
+    Ok(core)
 }

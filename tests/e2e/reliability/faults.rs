@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use crate::support::calls::{self, client, options, result_within, start};
+use crate::support::process::scratch_path;
 use crate::support::records::{Event, Records};
 use crate::support::server;
 use crate::support::worker_process::WorkerProcess;
+use activity_runtime::client::StartedActivity;
 use serde::Deserialize;
 
 /// Long enough for any retry here; a result that takes longer is a failure, not a hang.
@@ -20,16 +22,21 @@ struct Resumed {
     worker_pid: u32,
 }
 
+/// A kill while the activity is in flight, by its records: it has 10 s of work, which no start
+/// of the second worker outlasts, and the records show it started and unfinished on the killed
+/// worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_killed_mid_activity_hands_it_to_the_other_which_resumes_from_the_last_heartbeat()
 {
     let queue = server::task_queue("killed");
-    let first = WorkerProcess::start(server::address(), &queue);
+    let records = Records::new("killed");
+    let first = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
+    let first_pid = first.pid();
     let client = client().await;
     let activity = start::<Resumed>(
         &client,
         "resumable",
-        (30u64, 100u64),
+        (100u64, 100u64),
         options(
             &queue,
             Duration::from_secs(60),
@@ -40,9 +47,14 @@ async fn a_worker_killed_mid_activity_hands_it_to_the_other_which_resumes_from_t
     .await;
     // Running on the only worker, with progress on record at the server.
     calls::until_heartbeated(&activity).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let second = WorkerProcess::start(server::address(), &queue);
+    let second = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
     first.kill();
+    let id = activity.handle().activity_id().to_string();
+    assert_eq!(
+        records.unfinished_on(first_pid),
+        [(id, 1)],
+        "the kill cut the first attempt short"
+    );
 
     let resumed = result_within(&activity, RESULT_LIMIT)
         .await
@@ -118,11 +130,17 @@ struct CancelReport {
     cause: String,
 }
 
+/// A Python workflow cancels each; the workflow sees the cancellation, and so did the activity,
+/// by its record, with the reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_workflow_cancels_heartbeating_activities_async_and_blocking() {
     let queue = server::task_queue("cancel");
-    let _worker = WorkerProcess::start(server::address(), &queue);
-    for activity in ["until_cancelled_async", "until_cancelled_blocking"] {
+    let records = Records::new("cancel");
+    let _worker = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
+    for (n, activity) in ["until_cancelled_async", "until_cancelled_blocking"]
+        .into_iter()
+        .enumerate()
+    {
         let report: CancelReport =
             crate::support::python::run("cancel_rust_activity.py", &[&queue, activity]).await;
         assert_eq!(
@@ -133,99 +151,114 @@ async fn a_workflow_cancels_heartbeating_activities_async_and_blocking() {
             },
             "{activity}"
         );
+        let seen = records.until(Event::Cancelled, n + 1).await;
+        assert_eq!(
+            seen.last().map(|record| record.detail.trim()),
+            Some("cancel requested"),
+            "{activity} saw its cancellation: {seen:?}"
+        );
     }
 }
 
+/// SIGTERM with 50 activities provably in flight, by the worker's records: 25 wait at a gate
+/// that opens only once each has seen the shutdown begin, and so finish within the grace
+/// period; 25 work for 8 s, outlast the 3 s grace period, see their cancellation with the
+/// reason "worker shutdown", and are handed back to a second worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_during_fifty_in_flight_activities_loses_none_and_completes_each_once() {
+    const EACH: usize = 25;
     let queue = server::task_queue("sigterm");
     let records = Records::new("sigterm");
-    // A short grace period, so that some activities finish in it and the rest are handed back.
-    let first = WorkerProcess::start_with(
+    let gate = scratch_path(&format!("sigterm-gate-{}", std::process::id()));
+    let _ = std::fs::remove_file(&gate);
+    let gate_path = gate.to_str().expect("a UTF-8 scratch dir").to_string();
+    let mut first = WorkerProcess::start_with(
         server::address(),
         &queue,
-        &[("TEST_WORKER_GRACE_MS", "1000"), records.env()],
+        &[("TEST_WORKER_GRACE_MS", "3000"), records.env()],
     );
-    let client = client().await;
-    let mut activities = Vec::new();
-    for id in 0..50u64 {
-        // Half finish within the grace period; half outlast it and must be handed back.
-        let (steps, step_ms) = if id % 2 == 0 {
-            (5u64, 100u64)
-        } else {
-            (40, 100)
-        };
-        let activity = start::<Resumed>(
-            &client,
-            "resumable",
-            (steps, step_ms),
-            options(
-                &queue,
-                Duration::from_secs(60),
-                Some(Duration::from_secs(5)),
-                10,
-            ),
-        )
-        .await;
-        activities.push(activity);
-    }
-    for activity in &activities {
-        calls::until_heartbeated(activity).await;
-    }
     let first_pid = first.pid();
-    let status = first.terminate_within(Duration::from_secs(30));
+    let client = client().await;
+    let mut short = Vec::new();
+    let mut long = Vec::new();
+    for _ in 0..EACH {
+        let per_attempt = Duration::from_secs(60);
+        short.push(
+            start::<u32>(
+                &client,
+                "gated",
+                (gate_path.clone(),),
+                options(&queue, per_attempt, None, 10),
+            )
+            .await,
+        );
+        long.push(
+            start::<Resumed>(
+                &client,
+                "resumable",
+                (80u64, 100u64),
+                options(&queue, per_attempt, Some(Duration::from_secs(5)), 10),
+            )
+            .await,
+        );
+    }
+    records.until(Event::Started, 2 * EACH).await;
+    first.signal(libc::SIGTERM);
+    // The gated ones see the shutdown begin, and only then may they finish.
+    records.until(Event::Shutdown, EACH).await;
+    std::fs::write(&gate, "").expect("the gate opens");
+    let status = first.wait_within(Duration::from_secs(30));
     assert!(
         status.success(),
         "the worker shuts down cleanly on SIGTERM: {status}"
     );
     let second = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
 
-    let mut handed_back = 0;
-    for activity in &activities {
+    for activity in &short {
+        let pid = result_within(activity, RESULT_LIMIT)
+            .await
+            .expect("every gated activity completes");
+        assert_eq!(pid, first_pid, "finished within the grace period");
+    }
+    for activity in &long {
         let resumed = result_within(activity, RESULT_LIMIT)
             .await
-            .expect("every activity completes");
-        if resumed.worker_pid == second.pid() {
-            handed_back += 1;
-        }
-    }
-    // What ran, by the workers' own records: every activity started on the first worker, and
-    // ran to its end exactly once, on one worker or the other.
-    let records = records.read();
-    let ids = activities
-        .iter()
-        .map(|activity| activity.handle().activity_id().to_string())
-        .collect::<Vec<_>>();
-    for id in &ids {
-        let of_id = records.iter().filter(|record| &record.activity_id == id);
-        let finished = of_id
-            .clone()
-            .filter(|record| record.event == Event::Finished)
-            .collect::<Vec<_>>();
-        assert_eq!(finished.len(), 1, "{id} ran to its end once: {finished:?}");
+            .expect("every long activity completes");
+        assert_eq!(resumed.worker_pid, second.pid(), "handed back: {resumed:?}");
         assert!(
-            of_id
-                .clone()
-                .any(|record| record.event == Event::Started && record.pid == first_pid),
-            "{id} was in flight on the first worker"
+            resumed.resumed_from > 0,
+            "resumed from its heartbeats: {resumed:?}"
         );
     }
-    let retried_on_second = records
-        .iter()
-        .filter(|record| record.event == Event::Finished && record.pid == second.pid())
-        .count();
-    assert_eq!(
-        retried_on_second, handed_back,
-        "the callers and the records agree"
-    );
+    // What ran, by the workers' own records: every activity ran to its end exactly once, and
+    // each long one saw its cancellation on the first worker, for the shutdown.
+    let (short, long) = (ids(&short), ids(&long));
+    let finished = records.count_by_activity(Event::Finished);
+    for id in short.iter().chain(&long) {
+        assert_eq!(finished.get(id), Some(&1), "{id} ran to its end once");
+    }
+    let cancellations = records.of(Event::Cancelled);
+    for id in long {
+        let cancelled = cancellations
+            .iter()
+            .filter(|record| record.activity_id == id)
+            .collect::<Vec<_>>();
+        assert!(
+            matches!(&cancelled[..], [record] if record.pid == first_pid && record.detail.trim() == "worker shutdown"),
+            "{id} was cancelled once, on the first worker, for its shutdown: {cancelled:?}"
+        );
+    }
     println!(
-        "sigterm: 50 in flight, {} finished within the 1 s grace period, {handed_back} handed back \
-         and completed on the other worker, 0 lost, 0 run to their end twice (by execution records)",
-        50 - handed_back
+        "sigterm: 50 in flight: {EACH} finished within the 3 s grace period, {EACH} cancelled \
+         with \"worker shutdown\" and completed on the other worker, 0 lost, 0 run to their end \
+         twice (by execution records)"
     );
-    assert!(
-        handed_back > 0,
-        "some outlasted the grace period and were retried elsewhere"
-    );
-    assert!(handed_back < 50, "some finished within the grace period");
+}
+
+/// The activity ids of `activities`.
+fn ids<T>(activities: &[StartedActivity<T>]) -> Vec<String> {
+    activities
+        .iter()
+        .map(|activity| activity.handle().activity_id().to_string())
+        .collect()
 }

@@ -2,17 +2,21 @@
 //! killed midway. Every result is correct and arrives once; none is lost. The workers' own
 //! execution records prove that the kill hit activities in flight, which ran again on the
 //! survivor, and count those re-executions: at-least-once delivery, working as designed.
+//!
+//! It runs against a dev server of its own, so that its load neither slows nor perturbs the
+//! timing-sensitive tests that share the other.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::support::calls::{client, options, result_within, start};
+use crate::support::calls::{client_of, options, result_within, start};
 use crate::support::deadline::within;
 use crate::support::records::{Event, Records};
 use crate::support::server;
 use crate::support::worker_process::WorkerProcess;
+use activity_runtime::dev_server::DevServer;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -23,12 +27,19 @@ const WORK_MS: u64 = 200;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_activities_on_two_workers_with_one_killed_midway_all_complete_correctly() {
+    let own_server = within(
+        Duration::from_secs(120),
+        "the load's own dev server",
+        DevServer::start(),
+    )
+    .await
+    .expect("the load's own dev server starts");
     let queue = server::task_queue("load");
     let records = Records::new("load");
-    let first = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
-    let second = WorkerProcess::start_with(server::address(), &queue, &[records.env()]);
+    let first = WorkerProcess::start_with(own_server.address(), &queue, &[records.env()]);
+    let second = WorkerProcess::start_with(own_server.address(), &queue, &[records.env()]);
     let (first_pid, second_pid) = (first.pid(), second.pid());
-    let client = Arc::new(client().await);
+    let client = Arc::new(client_of(own_server.connection()).await);
     let done = Arc::new(AtomicUsize::new(0));
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
     let started = Instant::now();
@@ -136,4 +147,5 @@ async fn ten_thousand_activities_on_two_workers_with_one_killed_midway_all_compl
         ids.len()
     );
     drop(second);
+    own_server.shutdown().await;
 }

@@ -2,8 +2,9 @@
 //! async activity ignores its cancellation and one blocking activity sleeps for a minute; the
 //! process exits within its grace and abandon periods, and the other worker completes both at
 //! once, because they were reported as failed (`WorkerShutdown`) instead of left to time out.
-//! A second signal during the graceful shutdown exits at once.
+//! A second signal during the graceful shutdown exits at once, with the usual status.
 
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use crate::support::calls::{client, options, result_within, start};
@@ -81,7 +82,7 @@ async fn sigterm_ends_a_worker_whose_activities_ignore_it_and_the_other_worker_c
     assert!(
         records
             .iter()
-            .all(|record| record.pid != first.pid() || record.event == Event::Started),
+            .all(|record| record.pid != first.pid() || record.event != Event::Finished),
         "nothing ran to its end on the first worker: {records:?}"
     );
     println!(
@@ -92,10 +93,11 @@ async fn sigterm_ends_a_worker_whose_activities_ignore_it_and_the_other_worker_c
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_signal_during_the_graceful_shutdown_exits_at_once() {
-    let queue = server::task_queue("shutdown-twice");
-    let records = Records::new("shutdown-twice");
+/// Sends `first`, waits until an activity in flight has seen the shutdown begin, sends
+/// `second`, and returns the exit status.
+async fn signalled_twice(test: &str, first: libc::c_int, second: libc::c_int) -> ExitStatus {
+    let queue = server::task_queue(test);
+    let records = Records::new(test);
     let mut worker = WorkerProcess::start_with(
         server::address(),
         &queue,
@@ -111,15 +113,26 @@ async fn a_second_signal_during_the_graceful_shutdown_exits_at_once() {
     .await;
     until_started(&records, &["ignores_cancellation"]).await;
 
-    worker.signal(libc::SIGINT);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    worker.signal(first);
+    records.until(Event::Shutdown, 1).await;
     assert!(
         worker.is_running(),
         "the first signal begins a graceful shutdown of a minute"
     );
-    worker.signal(libc::SIGTERM);
-    let status = worker.wait_within(Duration::from_secs(5));
+    worker.signal(second);
+    worker.wait_within(Duration::from_secs(5))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_signal_during_the_graceful_shutdown_exits_at_once() {
+    let status = signalled_twice("shutdown-twice", libc::SIGINT, libc::SIGTERM).await;
     assert_eq!(status.code(), Some(143), "128 + SIGTERM: {status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sigint_exits_at_once_with_130() {
+    let status = signalled_twice("shutdown-sigint-twice", libc::SIGINT, libc::SIGINT).await;
+    assert_eq!(status.code(), Some(130), "128 + SIGINT: {status}");
 }
 
 /// Ignores everything for a minute, on the async executor.

@@ -23,7 +23,7 @@ use temporalio_common::protos::TaskToken;
 use crate::examples::example;
 use crate::support::calls::{self, options, result_within, start};
 use crate::support::deadline::within;
-use crate::support::{cli, process, python, server};
+use crate::support::{cli, peers, process, server};
 
 /// What a hand-off leaves for whoever completes the activity.
 #[derive(Debug, Clone)]
@@ -363,7 +363,7 @@ async fn completer(args: &[&str]) -> String {
 fn python_workflow(queue: &str, mode: &str) -> tokio::task::JoinHandle<serde_json::Value> {
     let (queue, mode) = (queue.to_string(), mode.to_string());
     tokio::spawn(
-        async move { python::run("async_completion.py", &["workflow", &queue, &mode]).await },
+        async move { peers::python("async_completion.py", &["workflow", &queue, &mode]).await },
     )
 }
 
@@ -495,7 +495,7 @@ async fn standalone_hand_offs_complete_from_the_cli_by_id_and_from_python_by_tok
     )
     .await;
     let token = base64_of(&handed_off(&requests, 1).await.token);
-    let out: serde_json::Value = python::run(
+    let out: serde_json::Value = peers::python(
         "async_completion.py",
         &["complete", &token, r#"{"approved": true, "by": "python"}"#],
     )
@@ -522,7 +522,7 @@ async fn our_handle_completes_what_a_python_activity_handed_off() {
     ));
     let path = token_file.to_string_lossy().into_owned();
     let workflow = tokio::spawn(async move {
-        python::run::<serde_json::Value>("async_completion.py", &["hand_off", &path]).await
+        peers::python::<serde_json::Value>("async_completion.py", &["hand_off", &path]).await
     });
     let token = within(Duration::from_secs(60), "Python's hand-off", async {
         loop {

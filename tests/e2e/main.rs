@@ -26,3 +26,4 @@ mod rust_client;
 mod security;
 mod trace_propagation;
 mod tuning;
+mod typescript;

@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 #[derive(Serialize, Deserialize)]
-struct Address {
+pub(crate) struct Address {
     street: String,
     city: String,
 }
 
 #[derive(Serialize, Deserialize)]
-struct Customer {
+pub(crate) struct Customer {
     name: String,
     tags: Vec<String>,
     address: Address,
@@ -24,7 +24,11 @@ struct Customer {
 }
 
 #[activity]
-async fn greet_many(greeting: String, names: Vec<String>, punctuation: Option<String>) -> String {
+pub(crate) async fn greet_many(
+    greeting: String,
+    names: Vec<String>,
+    punctuation: Option<String>,
+) -> String {
     let punctuation = punctuation.unwrap_or_else(|| "!".into());
     names
         .iter()
@@ -41,35 +45,37 @@ fn reverse_bytes(data: ByteBuf) -> ByteBuf {
 }
 
 #[activity]
-async fn rename_customer(mut customer: Customer, nickname: String) -> Customer {
+pub(crate) async fn rename_customer(mut customer: Customer, nickname: String) -> Customer {
     customer.nickname = Some(nickname);
     customer.tags.push("renamed".into());
     customer
 }
 
 #[activity]
-async fn shout(text: String) -> String {
+pub(crate) async fn shout(text: String) -> String {
     text.to_uppercase()
 }
 
 #[activity]
-fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
+pub(crate) fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
     prices.iter().sum::<u64>() * (100 - discount_percent) / 100
 }
 
+/// A typed, non-retryable failure with details, a cause and a retry delay.
 #[activity]
-async fn decline_payment(code: u32) -> Result<(), ActivityError> {
-    Err(
-        ActivityError::new(format!("card declined with code {code}"))
-            .with_type("PaymentDeclined")
-            .non_retryable()
-            .with_details(&json!({ "code": code, "retry": false }))?,
-    )
+pub(crate) async fn decline_payment(code: u32) -> Result<(), ActivityError> {
+    let declined = anyhow::anyhow!("the issuer answered {code}")
+        .context(format!("card declined with code {code}"));
+    Err(ActivityError::from(declined)
+        .with_type("PaymentDeclined")
+        .non_retryable()
+        .with_next_retry_delay(std::time::Duration::from_secs(3))
+        .with_details(&json!({ "code": code, "retry": false }))?)
 }
 
 /// Heartbeats its progress, fails the first attempt, and resumes from the last details.
 #[activity]
-fn resume_from_heartbeat(ctx: ActivityContext, to: u64) -> Result<u64, ActivityError> {
+pub(crate) fn resume_from_heartbeat(ctx: ActivityContext, to: u64) -> Result<u64, ActivityError> {
     if let Some(done) = ctx.last_heartbeat_details::<u64>()? {
         return Ok(done);
     }
@@ -120,7 +126,7 @@ async fn python_calls(mode: &'static str) -> serde_json::Value {
         ],
     )
     .await;
-    let result = crate::support::python::run("call_rust_activities.py", &[&queue, mode]).await;
+    let result = crate::support::peers::python("call_rust_activities.py", &[&queue, mode]).await;
     worker.stop().await;
     result
 }

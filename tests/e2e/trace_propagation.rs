@@ -14,7 +14,7 @@ use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
 use crate::support::deadline::within;
-use crate::support::python;
+use crate::support::peers;
 use crate::support::server;
 
 #[activity]
@@ -85,7 +85,7 @@ fn a_python_callers_trace_continues_into_our_activity_and_what_it_does() {
             ("standalone", "from a client"),
             ("workflow", "from a workflow"),
         ] {
-            let caller: Caller = python::run("traced_caller.py", &[&queue, mode]).await;
+            let caller: Caller = peers::python("traced_caller.py", &[&queue, mode]).await;
             assert_eq!(caller.result, format!("traced {from}"));
             let scheduled = caller
                 .spans

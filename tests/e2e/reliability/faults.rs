@@ -142,7 +142,7 @@ async fn a_workflow_cancels_heartbeating_activities_async_and_blocking() {
         .enumerate()
     {
         let report: CancelReport =
-            crate::support::python::run("cancel_rust_activity.py", &[&queue, activity]).await;
+            crate::support::peers::python("cancel_rust_activity.py", &[&queue, activity]).await;
         assert_eq!(
             report,
             CancelReport {

@@ -1,7 +1,8 @@
-//! The encryption codec against the real dev server and the Python SDK with the codec of
-//! Temporal's Python sample: each side reads what the other encrypted, the server's history
-//! holds only ciphertext (failure messages included), keys rotate, and a payload encrypted with
-//! a key the worker does not know fails once, not retried, naming the key id.
+//! The encryption codec against the real dev server, the Python SDK with the codec of
+//! Temporal's Python sample and the TypeScript SDK with one in the format of its TypeScript
+//! sample: each reads what the other encrypted, the server's history holds only ciphertext
+//! (failure messages included), keys rotate, and a payload encrypted with a key the worker does
+//! not know fails once, not retried, naming the key id.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 
 use crate::support::calls::{application_failure, options, result_within};
 use crate::support::deadline::within;
-use crate::support::python;
+use crate::support::peers;
 use crate::support::server::{self, Served};
 use crate::support::{cli, process};
 
@@ -77,7 +78,7 @@ async fn a_python_workflow_with_the_samples_codec_reads_what_we_encrypted_and_th
  {
     let Served { queue, worker, .. } = serve_encrypted("encrypted-python", codec()).await;
     let workflow_id = server::task_queue("encrypted-workflow");
-    let read: PythonRead = python::run(
+    let read: PythonRead = peers::python(
         "encrypted_peer.py",
         &[KEY_ID, &hex(KEY), "call", &queue, SECRET, &workflow_id],
     )
@@ -92,8 +93,41 @@ async fn a_python_workflow_with_the_samples_codec_reads_what_we_encrypted_and_th
     assert!(read.charge.non_retryable);
     worker.stop().await;
 
+    // The workflow's input and result, and three activities' inputs, outcomes and failures.
     let history = stored_history(&workflow_id).await;
-    assert_only_ciphertext(&history);
+    assert_only_ciphertext(&history, 8, 2);
+}
+
+/// A TypeScript workflow whose worker and client have a codec in the format of Temporal's
+/// TypeScript encryption sample: it reads our encrypted result and our failure, whose message
+/// travelled encrypted, and the stored history holds only ciphertext.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typescript_workflow_with_the_samples_codec_reads_what_we_encrypted_and_the_history_holds_only_ciphertext()
+ {
+    let Served { queue, worker, .. } = serve_encrypted("encrypted-typescript", codec()).await;
+    let workflow_id = server::task_queue("encrypted-typescript-workflow");
+    let read: serde_json::Value = peers::typescript(
+        "call_rust_activities.js",
+        &["encrypted", &queue, &workflow_id, KEY_ID, &hex(KEY), SECRET],
+    )
+    .await;
+    worker.stop().await;
+    assert_eq!(
+        read,
+        serde_json::json!({
+            "kept": format!("kept: {SECRET}"),
+            "refused": {
+                "type": "Refused",
+                "message": format!("refused {SECRET}"),
+                "nonRetryable": true,
+                "details": [],
+                "causes": [],
+            },
+        })
+    );
+    // The workflow's two arguments and result, and two activities' inputs and outcomes.
+    let history = stored_history(&workflow_id).await;
+    assert_only_ciphertext(&history, 7, 1);
 }
 
 /// The workflow's history as the server stores it, as the CLI prints it in JSON.
@@ -103,7 +137,9 @@ async fn stored_history(workflow_id: &str) -> serde_json::Value {
 
 /// No text of the history, read as it is or base64-decoded, shows the secret; and it holds
 /// encrypted payloads, results and failure attributes among them.
-fn assert_only_ciphertext(history: &serde_json::Value) {
+/// `payloads` and `failures` are how many encrypted payloads and encoded failures the history
+/// must hold at least, so that a history with nothing encrypted cannot pass.
+fn assert_only_ciphertext(history: &serde_json::Value, payloads: usize, failures: usize) {
     let mut strings = Vec::new();
     collect_strings(history, &mut strings);
     let mut encrypted = 0;
@@ -119,15 +155,14 @@ fn assert_only_ciphertext(history: &serde_json::Value) {
             }
         }
     }
-    // The workflow's input and result, and three activities' inputs, outcomes and failures.
     assert!(
-        encrypted >= 8,
+        encrypted >= payloads,
         "only {encrypted} encrypted payloads in {history}"
     );
-    let failures = history.to_string().matches("Encoded failure").count();
+    let encoded = history.to_string().matches("Encoded failure").count();
     assert!(
-        failures >= 2,
-        "the two failures' messages travel encoded: {history}"
+        encoded >= failures,
+        "the {failures} failures' messages travel encoded: {history}"
     );
 }
 

@@ -17,8 +17,8 @@ use activity_runtime::{ConnectionConfig, Worker, activity_set};
 
 use crate::support::calls::{self, options};
 use crate::support::deadline::within;
+use crate::support::peers;
 use crate::support::process;
-use crate::support::python;
 use crate::support::seed::{YourParams, your_activity};
 use crate::support::server::{self, RunningWorker};
 use crate::support::tls::{Authority, Identity, Requirements, TlsProxy, write_file};
@@ -437,7 +437,7 @@ async fn a_python_client_through_the_same_tls_proxy_gets_the_result() {
         .await
         .expect("the worker serves through the proxy");
     let running = RunningWorker::run(worker);
-    let answer: PythonResult = python::run_at(
+    let answer: PythonResult = peers::python_at(
         &fixture.tls.address(),
         "secure_client.py",
         &[&queue, &fixture.files.trusted_ca.display().to_string()],

@@ -250,6 +250,8 @@ struct Operation {
 /// How a workflow of [`Operated`] ended.
 struct Ended {
     report: Report,
+    /// How long after the operator's command the first attempt stopped.
+    stopped_after: Duration,
     /// The failure of the attempt before the last, as the history records it where the last
     /// one started.
     failure_before_last: Value,
@@ -257,7 +259,7 @@ struct Ended {
 
 /// Runs `test` on a new workflow whose activity (`body`) runs on `host`, and returns how the
 /// workflow ended.
-async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation)) -> Ended {
+async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation) -> Duration) -> Ended {
     let journal = Journal::default();
     let queue = server::task_queue("operated");
     let workflow_id = server::task_queue("operated-workflow");
@@ -294,7 +296,7 @@ async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation)) -> 
         journal,
         client: client.clone(),
     };
-    let report = beside_official_worker(&client, options, async {
+    let (report, stopped_after) = beside_official_worker(&client, options, async {
         let handle = client
             .start_workflow(
                 Operated::run,
@@ -303,14 +305,15 @@ async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation)) -> 
             )
             .await
             .expect("the workflow starts");
-        test(&operation).await;
-        within(
+        let stopped_after = test(&operation).await;
+        let report = within(
             Duration::from_secs(30),
             "the workflow's result",
             handle.get_result(WorkflowGetResultOptions::default()),
         )
         .await
-        .expect("the workflow completes")
+        .expect("the workflow completes");
+        (report, stopped_after)
     })
     .await;
     if let Some((worker, _)) = ours {
@@ -318,6 +321,7 @@ async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation)) -> 
     }
     Ended {
         report,
+        stopped_after,
         failure_before_last: operation.failure_before_last_start().await,
     }
 }
@@ -361,6 +365,25 @@ impl Operation {
         }
     }
 
+    /// Once the first attempt heartbeats, runs `temporal activity <action>` with `flags`, and
+    /// returns why the attempt stopped and how long after the command, which must be within
+    /// one heartbeat interval and the slack.
+    async fn interrupt(&self, action: &str, flags: &[&str]) -> (CancellationDetails, Duration) {
+        self.heartbeating().await;
+        let commanded = Instant::now();
+        self.activity(action, flags).await;
+        let stopped = self
+            .journal
+            .stopped_within(HEARTBEAT_INTERVAL + SLACK)
+            .await;
+        let after = stopped.at - commanded;
+        assert!(
+            after <= HEARTBEAT_INTERVAL + SLACK,
+            "the attempt stopped {after:?} after `{action}`"
+        );
+        (stopped.details.expect("cancelled with details"), after)
+    }
+
     /// Waits until the server holds a heartbeat of the first attempt.
     async fn heartbeating(&self) {
         self.pending_until(Duration::from_secs(30), "a heartbeat", |pending| {
@@ -398,20 +421,8 @@ fn application_failure(failure: &Value) -> (String, bool) {
 /// until it is unpaused; then attempt 2 completes, resuming from the first's heartbeats.
 async fn paused_then_unpaused(host: Host, body: Body) {
     let ended = operate(host, body, async |operation| {
-        operation.heartbeating().await;
-        let paused_at = Instant::now();
-        operation.activity("pause", &[]).await;
-        let stopped = operation
-            .journal
-            .stopped_within(HEARTBEAT_INTERVAL + SLACK)
-            .await;
-        let details = stopped.details.expect("cancelled with details");
+        let (details, stopped_after) = operation.interrupt("pause", &[]).await;
         assert!(details.paused && !details.cancel_requested, "{details:?}");
-        assert!(
-            stopped.at - paused_at <= HEARTBEAT_INTERVAL + SLACK,
-            "{host:?} {body:?}: stopped {:?} after the pause",
-            stopped.at - paused_at
-        );
         let pending = operation
             .pending_until(
                 HEARTBEAT_INTERVAL + SLACK,
@@ -428,6 +439,7 @@ async fn paused_then_unpaused(host: Host, body: Body) {
         );
         assert_eq!(operation.journal.starts(), 1, "nothing runs while paused");
         operation.activity("unpause", &[]).await;
+        stopped_after
     })
     .await;
     let Report::Completed(finished) = ended.report else {
@@ -441,6 +453,14 @@ async fn paused_then_unpaused(host: Host, body: Body) {
         finished.resumed_from.is_some_and(|step| step > 0),
         "{host:?} {body:?}: attempt 2 resumes from the first's heartbeats: {finished:?}"
     );
+    println!(
+        "operator: {host:?} worker, {body:?}: paused, the attempt stopped {:.1} s after the CLI's \
+         pause (Core heartbeats every {HEARTBEAT_INTERVAL:?}), the activity held PAUSED on \
+         attempt 2 with a retryable ActivityPause; unpaused, it completed on attempt 2 from step \
+         {}",
+        ended.stopped_after.as_secs_f64(),
+        finished.resumed_from.unwrap_or_default()
+    );
 }
 
 /// Resets the running attempt: it stops as a retryable `ActivityReset` failure, and the
@@ -452,20 +472,9 @@ async fn reset(host: Host, body: Body, clear_heartbeat_details: bool) {
         &[]
     };
     let ended = operate(host, body, async |operation| {
-        operation.heartbeating().await;
-        let reset_at = Instant::now();
-        operation.activity("reset", flags).await;
-        let stopped = operation
-            .journal
-            .stopped_within(HEARTBEAT_INTERVAL + SLACK)
-            .await;
-        let details = stopped.details.expect("cancelled with details");
+        let (details, stopped_after) = operation.interrupt("reset", flags).await;
         assert!(details.reset && !details.cancel_requested, "{details:?}");
-        assert!(
-            stopped.at - reset_at <= HEARTBEAT_INTERVAL + SLACK,
-            "{host:?} {body:?}: stopped {:?} after the reset",
-            stopped.at - reset_at
-        );
+        stopped_after
     })
     .await;
     let Report::Completed(finished) = ended.report else {
@@ -488,6 +497,18 @@ async fn reset(host: Host, body: Body, clear_heartbeat_details: bool) {
             "{host:?} {body:?}: the next attempt resumes from the heartbeats: {finished:?}"
         );
     }
+    println!(
+        "operator: {host:?} worker, {body:?}: reset{}, the attempt stopped {:.1} s after the \
+         CLI's reset as a retryable ActivityReset; attempt {} completed, resuming from {:?}",
+        if clear_heartbeat_details {
+            " --clear-heartbeat-details"
+        } else {
+            ""
+        },
+        ended.stopped_after.as_secs_f64(),
+        finished.attempt,
+        finished.resumed_from
+    );
 }
 
 /// The workflow cancels the running attempt: the activity sees a requested cancellation, and
@@ -507,6 +528,7 @@ async fn cancelled_by_the_workflow(host: Host, body: Body) {
             details.cancel_requested && !details.paused && !details.reset,
             "{details:?}"
         );
+        Duration::ZERO
     })
     .await;
     assert_eq!(ended.report, Report::Cancelled, "{host:?} {body:?}");

@@ -217,6 +217,21 @@ mod through_the_worker {
         }
     }
 
+    /// `echo` answers within seconds: the worker's one slot is free.
+    async fn still_serving(client: &activity_runtime::client::Client, queue: &str) {
+        let next = start::<String>(
+            client,
+            "echo",
+            ("still serving".to_string(),),
+            options(queue, Duration::from_secs(60), None, 1),
+        )
+        .await;
+        assert_eq!(
+            result_within(&next, Duration::from_secs(10)).await.unwrap(),
+            "still serving"
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panicking_deserialize_serialize_or_codec_fails_the_attempt_and_the_next_call_succeeds()
      {
@@ -262,19 +277,7 @@ mod through_the_worker {
                 "{name}"
             );
             assert_eq!(message, format!("activity panicked: {panic}"), "{name}");
-
-            let next = start::<String>(
-                &client,
-                "echo",
-                ("still serving".to_string(),),
-                options(&queue, Duration::from_secs(60), None, 1),
-            )
-            .await;
-            assert_eq!(
-                result_within(&next, Duration::from_secs(10)).await.unwrap(),
-                "still serving",
-                "after {name}"
-            );
+            still_serving(&client, &queue).await;
         }
         worker.stop().await;
     }
@@ -296,17 +299,7 @@ mod through_the_worker {
         let (error_type, non_retryable, message) =
             failure_of(&client, &queue, "refuse_card", ()).await;
         assert_quotes_nothing_sealed(&error_type, non_retryable, &message);
-        let next = start::<String>(
-            &client,
-            "echo",
-            ("still serving".to_string(),),
-            options(&queue, Duration::from_secs(60), None, 1),
-        )
-        .await;
-        assert_eq!(
-            result_within(&next, Duration::from_secs(10)).await.unwrap(),
-            "still serving"
-        );
+        still_serving(&client, &queue).await;
         worker.stop().await;
     }
 }

@@ -225,6 +225,20 @@ impl Worker {
     /// attempt in flight has completed, been cancelled, or been abandoned: after a shutdown
     /// begins, it returns within the grace period plus the abandon period plus a few seconds.
     ///
+    /// # When the network fails
+    ///
+    /// Temporal Core retries through it, and `run` goes on:
+    /// - polls, through any outage, for as long as it lasts (backing off to one try every
+    ///   10 s), so the worker serves again once the network heals, with no restart;
+    /// - completions and heartbeats that fail with `Unavailable`, for up to 10 s, each call
+    ///   within a 30 s deadline. A completion held up by a network that heals within that
+    ///   reaches the server; one that does not is dropped with a warning ("Network error while
+    ///   completing activity"), and the server retries the activity once its start-to-close or
+    ///   heartbeat timeout expires. Nothing is lost; the activity may run twice.
+    ///
+    /// Only a server that answers polls with a status Core never retries (a deleted namespace,
+    /// a refused credential) for more than a minute ends `run`, with [`WorkerError::Poll`].
+    ///
     /// # Errors
     /// When polling fails in a way that Temporal Core does not retry, for example because the
     /// namespace was deleted. The attempts in flight are then shut down as above.

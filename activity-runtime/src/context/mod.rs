@@ -40,7 +40,7 @@ pub(crate) type HeartbeatSink =
 
 /// The metric that counts heartbeats dropped, labelled like the activity's own metrics and
 /// with the `reason` (the failure type: `PayloadTooLarge`, `PayloadCodecError`).
-pub(crate) const HEARTBEATS_DROPPED: &str = "temporal_activity_heartbeats_dropped";
+const HEARTBEATS_DROPPED: &str = "temporal_activity_heartbeats_dropped";
 
 /// Where a test environment receives the value an activity returned, before it is encoded, so
 /// that `ActivityEnvironment::run` hands back that value without decoding it again (a result

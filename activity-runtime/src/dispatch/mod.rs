@@ -263,7 +263,7 @@ impl Dispatcher {
             client: task.client,
         }
         .build();
-        let call = self.call(definition, context.clone(), arguments, span);
+        let call = self.call(definition, &context, arguments, span);
         match heartbeats {
             Some(heartbeats) => heartbeats.alongside(&context, call).await,
             None => call.await,
@@ -276,7 +276,7 @@ impl Dispatcher {
     async fn call(
         &self,
         definition: ActivityDefinition,
-        context: ActivityContext,
+        context: &ActivityContext,
         arguments: Vec<Payload>,
         span: Span,
     ) -> Outcome {

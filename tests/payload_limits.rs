@@ -48,10 +48,12 @@ async fn a_result_over_the_limit_is_a_non_retryable_payload_too_large() {
 async fn a_result_above_the_warning_threshold_is_logged_and_delivered() {
     logs::capture();
     let env = ActivityEnvironment::builder(activity_set![blob_of])
-        .payload_limits(PayloadLimits {
-            error_bytes: 10_000,
-            warn_bytes: 1_000,
-        })
+        .payload_limits(
+            PayloadLimits::builder()
+                .error_bytes(10_000)
+                .warn_bytes(1_000)
+                .build(),
+        )
         .build()
         .unwrap();
     assert_eq!(env.run::<blob_of>((2_000,)).await.unwrap().len(), 2_000);

@@ -1,6 +1,6 @@
 //! Expansion snapshots: each case's output, pretty-printed, is committed in
 //! `activity-macros/snapshots/<case>.rs`. Regenerate with `UPDATE_EXPECT=1 cargo test -p
-//! activity-macros`, and read every diff.
+//! activity-runtime-macros`, and read every diff.
 
 use expect_test::expect_file;
 use proc_macro2::TokenStream;

@@ -244,7 +244,7 @@ pub mod worker;
 
 pub use activity::signature;
 pub use activity::{ActivitySet, all_activities};
-pub use activity_macros::{activities, activity};
+pub use activity_runtime_macros::{activities, activity};
 pub use connection::ConnectionConfig;
 pub use context::{ActivityContext, State};
 pub use error::ActivityError;

@@ -9,6 +9,7 @@ use crate::payload::Payload;
 
 /// How an activity's body runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Execution {
     /// An `async fn`: polled on the async runtime.
     Async,

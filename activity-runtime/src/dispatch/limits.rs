@@ -13,24 +13,30 @@ use crate::payload::Payload;
 /// instead of a gRPC error, because a retry would produce the same result.
 ///
 /// ```
-/// let limits = activity_runtime::worker::PayloadLimits::default();
+/// use activity_runtime::worker::PayloadLimits;
+///
+/// let limits = PayloadLimits::default();
 /// assert_eq!(limits.error_bytes, 2 * 1024 * 1024);
 /// assert_eq!(limits.warn_bytes, 512 * 1024);
+///
+/// // A namespace whose server allows less.
+/// let tighter = PayloadLimits::builder().error_bytes(1024 * 1024).build();
+/// assert_eq!((tighter.error_bytes, tighter.warn_bytes), (1024 * 1024, 512 * 1024));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bon::Builder)]
+#[non_exhaustive]
 pub struct PayloadLimits {
-    /// Above this many encoded bytes, the payloads are refused.
+    /// Above this many encoded bytes, the payloads are refused. Default 2 MiB.
+    #[builder(default = 2 * 1024 * 1024)]
     pub error_bytes: usize,
-    /// Above this many, a warning is logged.
+    /// Above this many, a warning is logged. Default 512 KiB.
+    #[builder(default = 512 * 1024)]
     pub warn_bytes: usize,
 }
 
 impl Default for PayloadLimits {
     fn default() -> Self {
-        Self {
-            error_bytes: 2 * 1024 * 1024,
-            warn_bytes: 512 * 1024,
-        }
+        Self::builder().build()
     }
 }
 

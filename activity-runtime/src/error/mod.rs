@@ -58,8 +58,29 @@ pub(crate) const MAX_CAUSES: usize = 32;
 /// assert_eq!(later.next_retry_delay(), Some(Duration::from_secs(30)));
 /// ```
 ///
-/// `ActivityError` deliberately does not implement `std::error::Error`: that is what lets every
-/// error type convert into it with `?`.
+/// `ActivityError` is not itself a `std::error::Error`, as `anyhow::Error` is not, and for the
+/// same reason: that would collide with the conversion of every error into it, which is what
+/// lets an activity use `?` on anything. It converts into `Box<dyn Error + Send + Sync>` and
+/// `Box<dyn Error>`, so that a test returning either uses `?` on an activity's outcome; in one
+/// returning `anyhow::Result`, write `.map_err(anyhow::Error::msg)?`.
+///
+/// ```
+/// use activity_runtime::ActivityError;
+///
+/// fn check() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+///     let outcome: Result<(), ActivityError> = Err(ActivityError::new("card declined"));
+///     outcome?;
+///     Ok(())
+/// }
+/// assert_eq!(check().unwrap_err().to_string(), "ActivityError: card declined");
+///
+/// fn check_anyhow() -> anyhow::Result<()> {
+///     let outcome: Result<(), ActivityError> = Err(ActivityError::new("card declined"));
+///     outcome.map_err(anyhow::Error::msg)?;
+///     Ok(())
+/// }
+/// assert!(check_anyhow().is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityError {
     kind: ErrorKind,
@@ -380,6 +401,9 @@ impl fmt::Display for ActivityError {
     }
 }
 
+/// Every error type converts, with `?`: each `std::error::Error + Send + Sync + 'static`,
+/// `anyhow::Error` and `Box<dyn Error + Send + Sync>`. Its Rust type's name becomes the
+/// failure type, its message the message, and its `source()` chain the causes.
 impl<E> From<E> for ActivityError
 where
     E: Into<anyhow::Error>,
@@ -399,6 +423,34 @@ where
         }
     }
 }
+
+/// So that code returning `Result<_, Box<dyn Error + Send + Sync>>`, a test among them, uses
+/// `?` on an activity's outcome.
+impl From<ActivityError> for Box<dyn std::error::Error + Send + Sync> {
+    fn from(error: ActivityError) -> Self {
+        Box::new(Failed(error))
+    }
+}
+
+/// So that code returning `Result<_, Box<dyn Error>>` uses `?` on it too.
+impl From<ActivityError> for Box<dyn std::error::Error> {
+    fn from(error: ActivityError) -> Self {
+        Box::new(Failed(error))
+    }
+}
+
+/// An [`ActivityError`] as a `std::error::Error`, inside a box only, where it converts into
+/// nothing else.
+#[derive(Debug)]
+struct Failed(ActivityError);
+
+impl fmt::Display for Failed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Failed {}
 
 /// `core::num::error::ParseIntError` becomes `ParseIntError`, and `Box<dyn Error>` `Box`:
 /// the bare name, as Python reports an exception's class name.

@@ -31,7 +31,7 @@ async fn a_hand_off_reaches_the_worker_as_itself_even_with_a_codec_that_seals_fa
         "not sealed"
     );
     assert_eq!(
-        env.run::<hand_off>(()).await.unwrap_err().kind(),
+        env.run(hand_off::ACTIVITY, ()).await.unwrap_err().kind(),
         ErrorKind::CompleteAsync
     );
 }

@@ -29,9 +29,9 @@ async fn a_long_poll_is_reported_once_with_the_activity_the_time_and_the_fix() {
     logs::capture();
     let env =
         ActivityEnvironment::new(activity_set![blocks_the_executor, yields_politely]).unwrap();
-    env.run::<blocks_the_executor>(()).await.unwrap();
-    env.run::<blocks_the_executor>(()).await.unwrap();
-    env.run::<yields_politely>(()).await.unwrap();
+    env.run(blocks_the_executor::ACTIVITY, ()).await.unwrap();
+    env.run(blocks_the_executor::ACTIVITY, ()).await.unwrap();
+    env.run(yields_politely::ACTIVITY, ()).await.unwrap();
 
     let warnings = logs::lines_containing("async activity `blocks_the_executor`");
     assert_eq!(warnings.len(), 1, "once per activity type: {warnings:#?}");
@@ -54,6 +54,6 @@ async fn the_detector_can_be_turned_off() {
         .slow_poll_threshold(None)
         .build()
         .unwrap();
-    env.run::<blocks_unnoticed>(()).await.unwrap();
+    env.run(blocks_unnoticed::ACTIVITY, ()).await.unwrap();
     assert!(logs::lines_containing("async activity `blocks_unnoticed`").is_empty());
 }

@@ -99,7 +99,10 @@ fn is_wrapped(payload: &Payload) -> bool {
 async fn arguments_results_and_heartbeats_go_through_the_codec_both_ways() {
     let env = environment();
     // Typed: the environment encodes as a client would, and decodes what the server would get.
-    assert_eq!(env.run::<shout>(("hi".into(),)).await.unwrap(), "HI");
+    assert_eq!(
+        env.run(shout::ACTIVITY, ("hi".into(),)).await.unwrap(),
+        "HI"
+    );
     let heartbeats = env.heartbeats();
     assert!(is_wrapped(&heartbeats[0][0]), "heartbeats leave encoded");
     assert_eq!(
@@ -134,7 +137,10 @@ async fn failure_details_leave_encoded() {
     assert!(is_wrapped(&error.details()[0]), "{error:?}");
 
     // The typed path hands the caller decoded details, as a client with the codec sees them.
-    let error = env.run::<shout>(("fail".into(),)).await.unwrap_err();
+    let error = env
+        .run(shout::ACTIVITY, ("fail".into(),))
+        .await
+        .unwrap_err();
     assert_eq!(
         payload::decode::<String>(&error.details()[0]).unwrap(),
         "secret detail"
@@ -209,7 +215,7 @@ async fn failure_messages_leave_encoded_by_default_and_read_back_with_the_codec(
         ]
     );
 
-    let read = env.run::<fail_with_causes>(()).await.unwrap_err();
+    let read = env.run(fail_with_causes::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(read.message(), "payment refused");
     assert_eq!(read.causes()[0].message, "the card number 4111 is blocked");
 }

@@ -52,7 +52,7 @@ async fn info_is_what_the_environment_was_given() {
         .build()
         .unwrap();
     assert_eq!(
-        env.run::<describe>(()).await.unwrap(),
+        env.run(describe::ACTIVITY, ()).await.unwrap(),
         "describe act-1 attempt 4 queue billing workflow order-9 heartbeat Some(5s)"
     );
 }
@@ -76,7 +76,10 @@ async fn heartbeats_are_captured_and_the_next_attempt_resumes_from_the_last_deta
         .on_heartbeat(move |_| *counter.lock().unwrap() += 1)
         .build()
         .unwrap();
-    assert_eq!(first.run::<count_with_resume>((3,)).await.unwrap(), 0);
+    assert_eq!(
+        first.run(count_with_resume::ACTIVITY, (3,)).await.unwrap(),
+        0
+    );
     let details = first.heartbeat_details::<Progress>().await.unwrap();
     assert_eq!(
         details,
@@ -94,7 +97,7 @@ async fn heartbeats_are_captured_and_the_next_attempt_resumes_from_the_last_deta
         .build()
         .unwrap();
     assert_eq!(
-        retry.run::<count_with_resume>((5,)).await.unwrap(),
+        retry.run(count_with_resume::ACTIVITY, (5,)).await.unwrap(),
         3,
         "resumed after 3"
     );
@@ -124,9 +127,7 @@ fn wait_for_cancel_blocking(ctx: ActivityContext) -> Result<(), ActivityError> {
 }
 
 async fn cancel_once_started(env: &ActivityEnvironment, details: CancellationDetails) {
-    while env.heartbeats().is_empty() {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    env.heartbeated(1).await;
     env.cancel(details);
 }
 
@@ -134,7 +135,7 @@ async fn cancel_once_started(env: &ActivityEnvironment, details: CancellationDet
 async fn an_async_activity_sees_cancellation_at_its_next_await_with_the_reason() {
     let env = ActivityEnvironment::new(activity_set![wait_for_cancel_async]).unwrap();
     let (outcome, ()) = tokio::join!(
-        env.run::<wait_for_cancel_async>(()),
+        env.run(wait_for_cancel_async::ACTIVITY, ()),
         cancel_once_started(&env, CancellationDetails::requested())
     );
     let error = outcome.unwrap_err();
@@ -147,7 +148,7 @@ async fn an_async_activity_sees_cancellation_at_its_next_await_with_the_reason()
 async fn a_blocking_activity_sees_cancellation_through_is_cancelled() {
     let env = ActivityEnvironment::new(activity_set![wait_for_cancel_blocking]).unwrap();
     let (outcome, ()) = tokio::join!(
-        env.run::<wait_for_cancel_blocking>(()),
+        env.run(wait_for_cancel_blocking::ACTIVITY, ()),
         cancel_once_started(&env, CancellationDetails::timed_out())
     );
     let error = outcome.unwrap_err();
@@ -172,9 +173,7 @@ async fn a_pause_or_reset_the_activity_returns_fails_it_retryably_as_activity_pa
         for name in ["wait_for_cancel_async", "wait_for_cancel_blocking"] {
             let before = env.heartbeats().len();
             let cancel = async {
-                while env.heartbeats().len() == before {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
-                }
+                env.heartbeated(before + 1).await;
                 env.cancel(details);
             };
             let (outcome, ()) = tokio::join!(env.run_payloads(name, Vec::new()), cancel);
@@ -200,12 +199,10 @@ async fn save_on_shutdown(ctx: ActivityContext) -> String {
 async fn the_worker_shutdown_signal_reaches_running_activities() {
     let env = ActivityEnvironment::new(activity_set![save_on_shutdown]).unwrap();
     let shut_down = async {
-        while env.heartbeats().is_empty() {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+        env.heartbeated(1).await;
         env.shutdown_worker();
     };
-    let (outcome, ()) = tokio::join!(env.run::<save_on_shutdown>(()), shut_down);
+    let (outcome, ()) = tokio::join!(env.run(save_on_shutdown::ACTIVITY, ()), shut_down);
     assert_eq!(outcome.unwrap(), "saved");
 }
 
@@ -230,11 +227,11 @@ async fn the_ambient_context_is_there_in_async_and_blocking_activities_only() {
     assert_eq!(attempt_from_deep_inside(), None);
     let env = ActivityEnvironment::new(activity_set![ambient_async, ambient_blocking]).unwrap();
     assert_eq!(
-        env.run::<ambient_async>(()).await.unwrap(),
+        env.run(ambient_async::ACTIVITY, ()).await.unwrap(),
         Some(("ambient_async".to_string(), 1))
     );
     assert_eq!(
-        env.run::<ambient_blocking>(()).await.unwrap(),
+        env.run(ambient_blocking::ACTIVITY, ()).await.unwrap(),
         Some(("ambient_blocking".to_string(), 1))
     );
     assert_eq!(attempt_from_deep_inside(), None);
@@ -270,8 +267,8 @@ async fn logs_inside_an_activity_carry_its_span_fields() {
         .info(info)
         .build()
         .unwrap();
-    env.run::<logs_inside_async>(()).await.unwrap();
-    env.run::<logs_inside_blocking>(()).await.unwrap();
+    env.run(logs_inside_async::ACTIVITY, ()).await.unwrap();
+    env.run(logs_inside_blocking::ACTIVITY, ()).await.unwrap();
     for (message, activity_type) in [
         ("inside the async activity", "logs_inside_async"),
         ("inside the blocking activity", "logs_inside_blocking"),
@@ -305,7 +302,10 @@ async fn namespace_of_client(ctx: ActivityContext) -> Result<String, ActivityErr
 #[tokio::test]
 async fn without_a_client_ctx_client_fails_saying_how_to_give_one() {
     let env = ActivityEnvironment::new(activity_set![namespace_of_client]).unwrap();
-    let error = env.run::<namespace_of_client>(()).await.unwrap_err();
+    let error = env
+        .run(namespace_of_client::ACTIVITY, ())
+        .await
+        .unwrap_err();
     assert_eq!(error.error_type(), "MissingClient");
     assert_eq!(
         error.message(),

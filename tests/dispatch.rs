@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use activity_runtime::definition::{Activity, Typed};
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{activity, activity_set};
 
@@ -38,7 +39,7 @@ async fn a_hundred_blocked_blocking_activities_never_delay_an_async_one() {
     let blocked = (0..100)
         .map(|_| {
             let env = Arc::clone(&env);
-            tokio::spawn(async move { env.run::<wait_at_gate>(()).await })
+            tokio::spawn(async move { env.run(wait_at_gate::ACTIVITY, ()).await })
         })
         .collect::<Vec<_>>();
     while WAITING.load(Ordering::SeqCst) < 100 {
@@ -46,7 +47,7 @@ async fn a_hundred_blocked_blocking_activities_never_delay_an_async_one() {
     }
     // Every blocking activity now holds a thread. Had any of them taken one of the two executor
     // threads, this could not finish while they wait; the timeout turns that hang into a failure.
-    let answer = tokio::time::timeout(Duration::from_secs(30), env.run::<quick>(()))
+    let answer = tokio::time::timeout(Duration::from_secs(30), env.run(quick::ACTIVITY, ()))
         .await
         .expect("the async activity ran while every blocking one was blocked");
     assert_eq!(answer.unwrap(), 7);
@@ -103,14 +104,14 @@ async fn count_concurrent_async(ms: u64) -> usize {
     now
 }
 
-async fn run_many<A>(env: &Arc<ActivityEnvironment>, count: usize)
+async fn run_many<A>(env: &Arc<ActivityEnvironment>, activity: Typed<A>, count: usize)
 where
-    A: activity_runtime::definition::Activity<Input = (u64,), Output = usize>,
+    A: Activity<Input = (u64,), Output = usize>,
 {
     let runs = (0..count)
         .map(|_| {
             let env = Arc::clone(env);
-            tokio::spawn(async move { env.run::<A>((50,)).await.unwrap() })
+            tokio::spawn(async move { env.run(activity, (50,)).await.unwrap() })
         })
         .collect::<Vec<_>>();
     for run in runs {
@@ -126,7 +127,7 @@ async fn the_blocking_pool_is_bounded_by_its_size() {
             .build()
             .unwrap(),
     );
-    run_many::<count_concurrent>(&env, 12).await;
+    run_many(&env, count_concurrent::ACTIVITY, 12).await;
     assert_eq!(BLOCKING.peak.load(Ordering::SeqCst), 3);
 }
 
@@ -138,6 +139,6 @@ async fn no_more_activities_run_at_once_than_there_are_slots() {
             .build()
             .unwrap(),
     );
-    run_many::<count_concurrent_async>(&env, 16).await;
+    run_many(&env, count_concurrent_async::ACTIVITY, 16).await;
     assert_eq!(ASYNC.peak.load(Ordering::SeqCst), 4);
 }

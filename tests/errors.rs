@@ -44,7 +44,7 @@ fn environment() -> ActivityEnvironment {
 
 #[tokio::test]
 async fn a_std_error_keeps_its_type_name_and_its_source_chain_as_causes() {
-    let error = environment().run::<charge>(()).await.unwrap_err();
+    let error = environment().run(charge::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(error.error_type(), "BankUnreachable");
     assert!(!error.is_non_retryable());
     let failure = error.to_failure();
@@ -55,7 +55,7 @@ async fn a_std_error_keeps_its_type_name_and_its_source_chain_as_causes() {
 #[tokio::test]
 async fn the_builder_sets_everything_a_caller_in_any_sdk_reads() {
     let failure = environment()
-        .run::<validate>(("4242".into(),))
+        .run(validate::ACTIVITY, ("4242".into(),))
         .await
         .unwrap_err()
         .to_failure();
@@ -76,7 +76,10 @@ async fn the_builder_sets_everything_a_caller_in_any_sdk_reads() {
 
 #[tokio::test]
 async fn anyhow_context_becomes_the_message_and_the_cause() {
-    let error = environment().run::<with_context>(()).await.unwrap_err();
+    let error = environment()
+        .run(with_context::ACTIVITY, ())
+        .await
+        .unwrap_err();
     assert_eq!(error.message(), "could not write the receipt");
     assert_eq!(error.causes()[0].message, "disk full");
 }

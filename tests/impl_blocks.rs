@@ -67,39 +67,42 @@ fn methods_are_named_by_their_bare_name_unless_renamed() {
 }
 
 #[tokio::test]
-async fn methods_run_on_the_one_shared_instance() {
+async fn methods_run_on_the_one_shared_instance_by_their_typed_names() {
     let bank = bank();
-    let env = ActivityEnvironment::new(
-        activity_set![free_standing].merge(ActivitySet::from_shared_instance(Arc::clone(&bank))),
-    )
-    .unwrap();
-    let charge = |cents: u64| {
-        env.run_payloads(
-            "charge",
-            vec![activity_runtime::payload::encode(&cents).unwrap()],
-        )
-    };
-    charge(30).await.unwrap();
-    charge(12).await.unwrap();
+    let env = ActivityEnvironment::builder(activity_set![free_standing])
+        .shared_instance(Arc::clone(&bank))
+        .build()
+        .unwrap();
+    env.run(Bank::CHARGE, 30).await.unwrap();
+    env.run(Bank::CHARGE, 12).await.unwrap();
     assert_eq!(bank.total(), 42);
+    assert_eq!(
+        env.run(Bank::STATEMENT, ()).await.unwrap(),
+        "north: 42 for bank_statement"
+    );
+    assert_eq!(
+        env.run(Bank::EXCHANGE_RATE, ("EUR".to_string(), "USD".to_string()))
+            .await
+            .unwrap(),
+        "EUR->USD"
+    );
+    assert_eq!(env.run(free_standing::ACTIVITY, ()).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn an_instance_is_added_to_a_builder_as_functions_are_with_the_set() {
+    let env = ActivityEnvironment::builder(activity_set![])
+        .instance(Bank {
+            name: "south".into(),
+            charged: AtomicU64::new(0),
+        })
+        .build()
+        .unwrap();
+    assert_eq!(env.run(Bank::CHARGE, 5).await.unwrap(), "south charged 5");
+    // By name too, as a worker receives it.
     let statement = env.run_payloads("bank_statement", vec![]).await.unwrap();
     assert_eq!(
         activity_runtime::payload::decode::<String>(&statement).unwrap(),
-        "north: 42 for bank_statement"
+        "south: 5 for bank_statement"
     );
-    let rate = env
-        .run_payloads(
-            "exchange_rate",
-            vec![
-                activity_runtime::payload::encode("EUR").unwrap(),
-                activity_runtime::payload::encode("USD").unwrap(),
-            ],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        activity_runtime::payload::decode::<String>(&rate).unwrap(),
-        "EUR->USD"
-    );
-    assert_eq!(env.run::<free_standing>(()).await.unwrap(), 1);
 }

@@ -118,10 +118,12 @@ async fn interceptors_see_info_headers_and_outcome_outermost_first() {
         .build()
         .unwrap();
     assert_eq!(
-        env.run::<tenant_greeting>("Ada".to_string()).await.unwrap(),
+        env.run(tenant_greeting::ACTIVITY, "Ada".to_string())
+            .await
+            .unwrap(),
         "Ada of acme"
     );
-    env.run::<flaky>(true).await.unwrap_err();
+    env.run(flaky::ACTIVITY, true).await.unwrap_err();
     assert_eq!(
         *entries.lock().unwrap(),
         [
@@ -141,7 +143,9 @@ async fn interceptors_see_info_headers_and_outcome_outermost_first() {
 async fn an_activity_without_headers_sees_none() {
     let env = ActivityEnvironment::new(activity_set![tenant_greeting]).unwrap();
     assert_eq!(
-        env.run::<tenant_greeting>("Ada".to_string()).await.unwrap(),
+        env.run(tenant_greeting::ACTIVITY, "Ada".to_string())
+            .await
+            .unwrap(),
         "Ada of nobody"
     );
 }
@@ -158,7 +162,7 @@ async fn an_interceptor_can_turn_a_failure_into_a_result() {
         .expect("forgiven");
     assert_eq!(payload::decode::<u32>(&reported).unwrap(), 0);
     // The function returned no value, so `run` cannot hand one back, and says why.
-    let error = env.run::<flaky>(true).await.unwrap_err();
+    let error = env.run(flaky::ACTIVITY, true).await.unwrap_err();
     assert!(
         error
             .message()
@@ -166,7 +170,7 @@ async fn an_interceptor_can_turn_a_failure_into_a_result() {
         "{}",
         error.message()
     );
-    assert_eq!(env.run::<flaky>(false).await.unwrap(), 7);
+    assert_eq!(env.run(flaky::ACTIVITY, false).await.unwrap(), 7);
 }
 
 #[tokio::test]
@@ -175,7 +179,7 @@ async fn an_interceptor_that_does_not_go_on_runs_nothing_and_reports_its_own_out
         .interceptor(Closed)
         .build()
         .unwrap();
-    let error = env.run::<counted>(()).await.unwrap_err();
+    let error = env.run(counted::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(error.message(), "counted is closed");
     assert!(error.is_non_retryable());
     assert_eq!(COUNTED.load(Ordering::SeqCst), 0, "the activity never ran");
@@ -187,7 +191,7 @@ async fn a_panicking_interceptor_fails_the_attempt_as_a_panic() {
         .interceptor(Panicky)
         .build()
         .unwrap();
-    let error = env.run::<flaky>(false).await.unwrap_err();
+    let error = env.run(flaky::ACTIVITY, false).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Application);
     assert_eq!(error.error_type(), "Panic");
     assert!(

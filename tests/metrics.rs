@@ -54,8 +54,8 @@ fn environment() -> ActivityEnvironment {
 #[tokio::test]
 async fn an_async_activity_records_counters_histograms_and_gauges_labelled_with_where_it_runs() {
     let env = environment();
-    env.run::<ship>((3, 1.5)).await.expect("shipped");
-    env.run::<ship>((2, 4.25)).await.expect("shipped");
+    env.run(ship::ACTIVITY, (3, 1.5)).await.expect("shipped");
+    env.run(ship::ACTIVITY, (2, 4.25)).await.expect("shipped");
     let metrics = env.metrics();
     let ship = [
         ("activity_type", "ship"),
@@ -75,7 +75,7 @@ async fn an_async_activity_records_counters_histograms_and_gauges_labelled_with_
 #[tokio::test]
 async fn a_failed_attempt_keeps_what_it_recorded() {
     let env = environment();
-    env.run::<ship>((0, 0.0))
+    env.run(ship::ACTIVITY, (0, 0.0))
         .await
         .expect_err("nothing to ship");
     assert_eq!(env.metrics().histogram("parcel_kilograms", &[]), [0.0]);
@@ -85,7 +85,7 @@ async fn a_failed_attempt_keeps_what_it_recorded() {
 async fn a_blocking_activity_records_with_labels_of_its_own() {
     let env = environment();
     let codes = vec!["a".to_string(), "b".to_string(), "c".to_string()];
-    assert_eq!(env.run::<scan>(codes).await.expect("scanned"), 3);
+    assert_eq!(env.run(scan::ACTIVITY, codes).await.expect("scanned"), 3);
     let metrics = env.metrics();
     let dock = [("activity_type", "scan"), ("scanner", "dock-4")];
     assert_eq!(metrics.counter("codes_scanned", &dock), 3);
@@ -103,8 +103,8 @@ async fn a_blocking_activity_records_with_labels_of_its_own() {
 #[tokio::test]
 async fn a_gauge_reads_the_last_value_set() {
     let env = environment();
-    env.run::<ship>((1, 9.0)).await.expect("shipped");
-    env.run::<ship>((1, 2.0)).await.expect("shipped");
+    env.run(ship::ACTIVITY, (1, 9.0)).await.expect("shipped");
+    env.run(ship::ACTIVITY, (1, 2.0)).await.expect("shipped");
     assert_eq!(env.metrics().gauge("last_kilograms", &[]), Some(2.0));
     assert_eq!(env.metrics().gauge("no_such_gauge", &[]), None);
 }

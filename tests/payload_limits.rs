@@ -23,7 +23,10 @@ fn blob_of(bytes: usize) -> ByteBuf {
 #[tokio::test]
 async fn a_result_over_the_limit_is_a_non_retryable_payload_too_large() {
     let env = ActivityEnvironment::new(activity_set![blob_of]).unwrap();
-    let error = env.run::<blob_of>((3 * 1024 * 1024,)).await.unwrap_err();
+    let error = env
+        .run(blob_of::ACTIVITY, (3 * 1024 * 1024,))
+        .await
+        .unwrap_err();
     assert_eq!(error.error_type(), "PayloadTooLarge");
     assert!(error.is_non_retryable());
     assert!(
@@ -41,7 +44,7 @@ async fn a_result_over_the_limit_is_a_non_retryable_payload_too_large() {
         error.message()
     );
     // The environment keeps serving.
-    assert_eq!(env.run::<blob_of>((3,)).await.unwrap().len(), 3);
+    assert_eq!(env.run(blob_of::ACTIVITY, (3,)).await.unwrap().len(), 3);
 }
 
 #[tokio::test]
@@ -56,11 +59,14 @@ async fn a_result_above_the_warning_threshold_is_logged_and_delivered() {
         )
         .build()
         .unwrap();
-    assert_eq!(env.run::<blob_of>((2_000,)).await.unwrap().len(), 2_000);
+    assert_eq!(
+        env.run(blob_of::ACTIVITY, (2_000,)).await.unwrap().len(),
+        2_000
+    );
     let warnings = logs::lines_containing("above the 1000 byte warning threshold");
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].contains("blob_of"), "{}", warnings[0]);
-    assert!(env.run::<blob_of>((20_000,)).await.is_err());
+    assert!(env.run(blob_of::ACTIVITY, (20_000,)).await.is_err());
 }
 
 /// Heartbeats details over the 2 MiB payload limit, then small ones, then fails. It waits
@@ -108,7 +114,7 @@ async fn an_oversized_heartbeat_is_dropped_and_counted_and_the_next_goes_out() {
         };
         let env = builder.build().unwrap();
         let before = logs::lines_containing("heartbeat dropped").len();
-        let error = env.run::<outgrows_the_limit>(()).await.unwrap_err();
+        let error = env.run(outgrows_the_limit::ACTIVITY, ()).await.unwrap_err();
         assert_eq!(
             error.message(),
             "fails after its heartbeats",

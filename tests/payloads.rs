@@ -124,7 +124,10 @@ async fn bytes_are_binary_plain_both_ways_and_a_missing_option_is_none() {
     assert_eq!(metadata(&result, "encoding"), "binary/plain");
     assert_eq!(result.data, [1, 255]);
     let salted = env
-        .run::<checksum>((ByteBuf::from(vec![1]), Some(ByteBuf::from(vec![2]))))
+        .run(
+            checksum::ACTIVITY,
+            (ByteBuf::from(vec![1]), Some(ByteBuf::from(vec![2]))),
+        )
         .await
         .unwrap();
     assert_eq!(salted.into_vec(), [2, 3]);

@@ -113,7 +113,7 @@ async fn an_unknown_type_is_a_retryable_not_found_error_listing_the_names() {
         "activity type `refnud` is not registered on this worker; registered: `charge`, `refund`"
     );
     // The environment keeps serving.
-    assert_eq!(env.run::<refund>((5,)).await.unwrap(), 5);
+    assert_eq!(env.run(refund::ACTIVITY, (5,)).await.unwrap(), 5);
 }
 
 #[tokio::test]
@@ -129,7 +129,7 @@ async fn the_dynamic_activity_runs_every_unregistered_type_with_raw_arguments() 
         "anything_else with 2 arguments"
     );
     // A registered type still goes to its own function.
-    assert_eq!(env.run::<refund>((7,)).await.unwrap(), 7);
+    assert_eq!(env.run(refund::ACTIVITY, (7,)).await.unwrap(), 7);
 }
 
 #[test]

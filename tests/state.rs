@@ -44,14 +44,14 @@ async fn state_parameters_receive_the_values_the_builder_was_given() {
         .shared_state(log.clone())
         .build()
         .unwrap();
-    assert_eq!(env.run::<count>((2,)).await.unwrap(), 2);
+    assert_eq!(env.run(count::ACTIVITY, (2,)).await.unwrap(), 2);
     assert_eq!(
-        env.run::<count>((3,)).await.unwrap(),
+        env.run(count::ACTIVITY, (3,)).await.unwrap(),
         5,
         "one shared counter"
     );
     assert_eq!(
-        env.run::<label>(("42".into(),)).await.unwrap(),
+        env.run(label::ACTIVITY, ("42".into(),)).await.unwrap(),
         "order 42 (attempt 1)"
     );
     assert_eq!(*log.lock().unwrap(), ["order 42 (attempt 1)"]);
@@ -83,7 +83,7 @@ fn missing_state_is_an_error_at_construction_naming_the_type() {
 #[tokio::test]
 async fn ctx_state_is_an_error_naming_the_type_only_when_asked_for() {
     let without = ActivityEnvironment::new(activity_set![optional_state]).unwrap();
-    let error = without.run::<optional_state>(()).await.unwrap_err();
+    let error = without.run(optional_state::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(error.error_type(), "MissingState");
     assert!(
         error.message().contains("state of type `state::Prefix`"),
@@ -95,5 +95,5 @@ async fn ctx_state_is_an_error_naming_the_type_only_when_asked_for() {
         .state(Prefix("p".into()))
         .build()
         .unwrap();
-    assert_eq!(with.run::<optional_state>(()).await.unwrap(), "p");
+    assert_eq!(with.run(optional_state::ACTIVITY, ()).await.unwrap(), "p");
 }

@@ -50,18 +50,18 @@ async fn one_argument_goes_without_a_tuple_and_a_tuple_still_works() {
         order: 7,
         cents: 250,
     };
-    assert_eq!(env.run::<charge>(7).await.unwrap(), expected);
-    assert_eq!(env.run::<charge>((7,)).await.unwrap(), expected);
+    assert_eq!(env.run(charge::ACTIVITY, 7).await.unwrap(), expected);
+    assert_eq!(env.run(charge::ACTIVITY, (7,)).await.unwrap(), expected);
     // An argument that is itself a tuple is one argument.
-    assert_eq!(env.run::<pair>((1, 2)).await.unwrap(), 3);
-    assert_eq!(env.run::<pair>(((1, 2),)).await.unwrap(), 3);
-    assert_eq!(env.run::<add>((1, 2)).await.unwrap(), 3);
+    assert_eq!(env.run(pair::ACTIVITY, (1, 2)).await.unwrap(), 3);
+    assert_eq!(env.run(pair::ACTIVITY, ((1, 2),)).await.unwrap(), 3);
+    assert_eq!(env.run(add::ACTIVITY, (1, 2)).await.unwrap(), 3);
 }
 
 #[tokio::test]
 async fn the_result_still_goes_through_the_workers_encoding() {
     let env = ActivityEnvironment::new(activity_set![ratio]).unwrap();
-    let error = env.run::<ratio>(1.0).await.unwrap_err();
+    let error = env.run(ratio::ACTIVITY, 1.0).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Application);
     assert_eq!(error.error_type(), "PayloadEncodeError", "{error}");
 }
@@ -73,7 +73,7 @@ async fn a_function_taking_state_is_callable_directly_and_in_the_environment() {
         .state(Rates { percent: 10 })
         .build()
         .unwrap();
-    assert_eq!(env.run::<with_tax>(100).await.unwrap(), 110);
+    assert_eq!(env.run(with_tax::ACTIVITY, 100).await.unwrap(), 110);
 }
 
 #[activity(dynamic)]
@@ -84,7 +84,7 @@ async fn anything(arguments: Vec<Payload>) -> usize {
 #[tokio::test]
 async fn running_an_activity_the_set_lacks_says_so_when_the_dynamic_one_took_it() {
     let env = ActivityEnvironment::new(activity_set![anything]).unwrap();
-    let error = env.run::<charge>(7).await.unwrap_err();
+    let error = env.run(charge::ACTIVITY, 7).await.unwrap_err();
     assert!(
         error.message().contains("set has no `charge`"),
         "{}",

@@ -252,15 +252,20 @@ pub use worker::Worker;
 
 /// What `#[activity]` generates beside each function, and what sets and workers hold: the
 /// [`Activity`](definition::Activity) companion and its type-erased
-/// [`ActivityDefinition`](definition::ActivityDefinition), with their name, kind and needs.
-/// Code that only writes and runs activities never names these; the call's own plumbing is
-/// not public at all.
+/// [`ActivityDefinition`](definition::ActivityDefinition), with their name, kind and needs;
+/// and the [`Typed`](definition::Typed) name (`f::ACTIVITY`, `Type::METHOD`) that calls take,
+/// with the official SDK's form of two to six arguments, `MultiArgs2` to `MultiArgs6`, for
+/// its workflows' typed calls. Code that only writes and runs activities names only the typed
+/// constants; the call's own plumbing is not public at all.
 pub mod definition {
     pub use crate::activity::invocation::Execution;
     pub use crate::activity::{
         Activity, ActivityDefinition, ActivityImpl, OfficialArguments, Typed,
     };
     pub use crate::context::StateRequirement;
+    pub use temporalio_common::data_converters::{
+        MultiArgs2, MultiArgs3, MultiArgs4, MultiArgs5, MultiArgs6,
+    };
 }
 
 /// An [`ActivitySet`] of `#[activity]` functions, named by path.
@@ -294,10 +299,10 @@ macro_rules! activity_set {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::activity::invocation::{Execution, Invocation, Outcome};
-    pub use crate::activity::signature::{
-        PlainValue, Probe, ResultBehindAlias, ResultParts, finish_result, finish_value,
-        require_plain_value,
+    pub use crate::activity::plumbing::{
+        PlainValue, Probe, ResultBehindAlias, finish_result, finish_value, require_plain_value,
     };
+    pub use crate::activity::signature::ResultParts;
     pub use crate::activity::{Activity, ActivityDefinition, ActivityImpl, Arguments, Typed};
     pub use crate::context::state::{StateParameter, StateRequirement};
     pub use crate::{ActivityContext, ActivityError, State};

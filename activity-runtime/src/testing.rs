@@ -8,7 +8,9 @@ use std::time::SystemTime;
 
 use temporalio_client::Client;
 
-use crate::activity::{Activity, ActivitySet, Outcome};
+use tokio::sync::watch;
+
+use crate::activity::{Activity, ActivitySet, Outcome, Typed};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ResultSlot};
 use crate::dispatch::codec::Codec;
 use crate::dispatch::{DeliverNow, DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
@@ -31,7 +33,7 @@ use crate::payload::{ArgumentList, FromPayload, IntoArguments, Payload, PayloadE
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let env = ActivityEnvironment::new(activity_set![compute_total]).unwrap();
-/// let total = env.run::<compute_total>((vec![100, 300], 10)).await.unwrap();
+/// let total = env.run(compute_total::ACTIVITY, (vec![100, 300], 10)).await.unwrap();
 /// assert_eq!(total, 360);
 /// # }
 /// ```
@@ -45,7 +47,8 @@ pub struct ActivityEnvironment {
     info: ActivityInfo,
     headers: HashMap<String, Payload>,
     last_heartbeat_details: Vec<Payload>,
-    heartbeats: Arc<Mutex<Vec<Vec<Payload>>>>,
+    /// Every heartbeat so far; a change wakes [`heartbeated`](Self::heartbeated).
+    heartbeats: Arc<watch::Sender<Vec<Vec<Payload>>>>,
     on_heartbeat: Option<DeliverNow>,
     running: Mutex<HashMap<u64, Cancellation>>,
     next_run: AtomicU64,
@@ -87,7 +90,8 @@ impl ActivityEnvironment {
         }
     }
 
-    /// Runs activity `A` with `input`: its arguments as a tuple, or the one argument of an
+    /// Runs `activity` (`f::ACTIVITY` for a function, `Type::METHOD` for a method of an
+    /// `#[activities]` block) with `input`: its arguments as a tuple, or the one argument of an
     /// activity that takes one, and returns what the function returned.
     ///
     /// ```
@@ -104,7 +108,7 @@ impl ActivityEnvironment {
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let env = ActivityEnvironment::new(activity_set![greet]).unwrap();
-    /// let greeting = env.run::<greet>("Temporal".to_string()).await.unwrap();
+    /// let greeting = env.run(greet::ACTIVITY, "Temporal".to_string()).await.unwrap();
     /// assert_eq!(greeting, Greeting("Hello, Temporal!".into()));
     /// # }
     /// ```
@@ -113,6 +117,7 @@ impl ActivityEnvironment {
     /// The activity's failure, exactly as a worker would report it.
     pub async fn run<A>(
         &self,
+        activity: Typed<A>,
         input: impl IntoArguments<A::Input>,
     ) -> Result<A::Output, ActivityError>
     where
@@ -127,7 +132,7 @@ impl ActivityEnvironment {
         let arguments = self.codec.encode("arguments", arguments).await?;
         let slot = ResultSlot::default();
         if let Err(error) = self
-            .run_task(A::NAME, arguments, Some(Arc::clone(&slot)))
+            .run_task(activity.name(), arguments, Some(Arc::clone(&slot)))
             .await
         {
             return Err(self.codec.open_failure(error).await?);
@@ -138,14 +143,12 @@ impl ActivityEnvironment {
             // The set has no `A`, and its dynamic activity ran in its place; or an interceptor
             // reported another result than the function's.
             _ => Err(ActivityError::new(format!(
-                "`run::<{}>` has no `{}` to return: either this environment's set has no `{}`, \
-                 so its dynamic activity took the task (add `{}` to the set), or an interceptor \
-                 replaced the function's result; `run_payloads` returns the result as a worker \
-                 reports it",
-                std::any::type_name::<A>(),
+                "`run` of `{name}` has no `{}` to return: either this environment's set has no \
+                 `{name}`, so its dynamic activity took the task (add `{name}` to the set), or \
+                 an interceptor replaced the function's result; `run_payloads` returns the \
+                 result as a worker reports it",
                 std::any::type_name::<A::Output>(),
-                A::NAME,
-                A::NAME,
+                name = activity.name(),
             ))),
         }
     }
@@ -195,10 +198,7 @@ impl ActivityEnvironment {
                     if let Some(callback) = &on_heartbeat {
                         callback(details.clone());
                     }
-                    heartbeats
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(details);
+                    heartbeats.send_modify(|heartbeats| heartbeats.push(details));
                 },
             ))),
             cancellation,
@@ -236,10 +236,42 @@ impl ActivityEnvironment {
     /// Every heartbeat recorded so far, as the server would receive it: codec-encoded, if there
     /// is a codec.
     pub fn heartbeats(&self) -> Vec<Vec<Payload>> {
-        self.heartbeats
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.heartbeats.borrow().clone()
+    }
+
+    /// Completes once `count` heartbeats have been recorded, counting those before the call,
+    /// and returns them all: a test waits on it for an activity to be at work, rather than
+    /// polling.
+    ///
+    /// ```
+    /// use activity_runtime::context::CancellationDetails;
+    /// use activity_runtime::testing::ActivityEnvironment;
+    /// use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
+    ///
+    /// #[activity]
+    /// async fn wait_for_cancel(ctx: ActivityContext) -> Result<(), ActivityError> {
+    ///     ctx.heartbeat(&"started");
+    ///     ctx.cancelled().await;
+    ///     Err(ActivityError::cancelled())
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let env = ActivityEnvironment::new(activity_set![wait_for_cancel]).unwrap();
+    /// let cancel_once_started = async {
+    ///     env.heartbeated(1).await;
+    ///     env.cancel(CancellationDetails::requested());
+    /// };
+    /// let (outcome, ()) = tokio::join!(env.run(wait_for_cancel::ACTIVITY, ()), cancel_once_started);
+    /// assert_eq!(outcome.unwrap_err().error_type(), "CancelledError");
+    /// # }
+    /// ```
+    pub async fn heartbeated(&self, count: usize) -> Vec<Vec<Payload>> {
+        let mut heartbeats = self.heartbeats.subscribe();
+        let recorded = heartbeats
+            .wait_for(|heartbeats| heartbeats.len() >= count)
+            .await
+            .expect("the environment holds the sender");
+        recorded.clone()
     }
 
     /// The first detail of every heartbeat so far, through the codec and decoded as `T`.
@@ -354,7 +386,7 @@ impl ActivityEnvironmentBuilder {
     /// let env = ActivityEnvironment::builder(activity_set![namespace_of_client])
     ///     .client(client)
     ///     .build()?;
-    /// assert_eq!(env.run::<namespace_of_client>(()).await.unwrap(), "default");
+    /// assert_eq!(env.run(namespace_of_client::ACTIVITY, ()).await.unwrap(), "default");
     /// # Ok(()) }
     /// ```
     pub fn client(mut self, client: Client) -> Self {
@@ -377,7 +409,7 @@ impl ActivityEnvironmentBuilder {
             info: self.info,
             headers: self.headers,
             last_heartbeat_details: self.last_heartbeat_details,
-            heartbeats: Arc::default(),
+            heartbeats: Arc::new(watch::channel(Vec::new()).0),
             on_heartbeat: self.on_heartbeat,
             running: Mutex::default(),
             next_run: AtomicU64::new(0),

@@ -134,9 +134,12 @@ async fn a_test_environment_given_a_client_lends_it_to_the_activity() {
         .client(client.clone())
         .build()
         .expect("the environment");
-    env.run::<approve>((token.as_bytes().to_vec(), "a test".to_string()))
-        .await
-        .expect("approved from the test environment");
+    env.run(
+        approve::ACTIVITY,
+        (token.as_bytes().to_vec(), "a test".to_string()),
+    )
+    .await
+    .expect("approved from the test environment");
     assert_eq!(
         result_within(&waiting, Duration::from_secs(30))
             .await

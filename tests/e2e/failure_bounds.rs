@@ -61,14 +61,14 @@ fn check_bounded(message: &str) {
 #[tokio::test]
 async fn long_messages_and_chains_are_cut_with_markers() {
     let env = ActivityEnvironment::new(activity_set![fail_hugely, panic_hugely]).unwrap();
-    let error: ActivityError = env.run::<fail_hugely>((5, 100)).await.unwrap_err();
+    let error: ActivityError = env.run(fail_hugely::ACTIVITY, (5, 100)).await.unwrap_err();
     check_bounded(error.message());
     assert!(error.message().starts_with("layer 0: xxx"));
     assert_eq!(error.causes().len(), 32);
     assert_eq!(error.causes()[30].message, "layer 31");
     assert_eq!(error.causes()[31].message, "[68 more causes omitted]");
 
-    let error = env.run::<panic_hugely>((5,)).await.unwrap_err();
+    let error = env.run(panic_hugely::ACTIVITY, (5,)).await.unwrap_err();
     check_bounded(error.message());
     assert!(error.message().starts_with("activity panicked: ppp"));
 }

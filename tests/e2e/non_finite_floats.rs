@@ -46,14 +46,14 @@ const HEARTBEAT_MESSAGE: &str = "activity `progress`: the heartbeat details coul
 #[tokio::test]
 async fn a_nan_result_or_heartbeat_is_a_non_retryable_error_naming_its_path() {
     let env = ActivityEnvironment::new(activity_set![measure, progress]).unwrap();
-    let error = env.run::<measure>(()).await.unwrap_err();
+    let error = env.run(measure::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(
         (error.error_type(), error.is_non_retryable()),
         ("PayloadEncodeError", true)
     );
     assert_eq!(error.message(), RESULT_MESSAGE);
 
-    let error = env.run::<progress>(()).await.unwrap_err();
+    let error = env.run(progress::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(
         (error.error_type(), error.is_non_retryable()),
         ("PayloadEncodeError", true)

@@ -32,29 +32,38 @@ fn environment() -> ActivityEnvironment {
 #[tokio::test]
 async fn async_panic_is_a_retryable_failure_with_the_message() {
     let env = environment();
-    let error = env.run::<async_panics>(("boom".into(),)).await.unwrap_err();
+    let error = env
+        .run(async_panics::ACTIVITY, ("boom".into(),))
+        .await
+        .unwrap_err();
     assert_eq!(error.message(), "activity panicked: boom");
     assert_eq!(error.error_type(), "Panic");
     assert!(!error.is_non_retryable());
-    assert_eq!(env.run::<still_serving>(()).await.unwrap(), "still serving");
+    assert_eq!(
+        env.run(still_serving::ACTIVITY, ()).await.unwrap(),
+        "still serving"
+    );
 }
 
 #[tokio::test]
 async fn blocking_panic_is_a_retryable_failure_with_the_message() {
     let env = environment();
     let error = env
-        .run::<blocking_panics>(("boom".into(),))
+        .run(blocking_panics::ACTIVITY, ("boom".into(),))
         .await
         .unwrap_err();
     assert_eq!(error.message(), "activity panicked: boom");
     assert!(!error.is_non_retryable());
     // The pool thread that panicked is replaced; the next blocking task still runs.
     let again = env
-        .run::<blocking_panics>(("again".into(),))
+        .run(blocking_panics::ACTIVITY, ("again".into(),))
         .await
         .unwrap_err();
     assert_eq!(again.message(), "activity panicked: again");
-    assert_eq!(env.run::<still_serving>(()).await.unwrap(), "still serving");
+    assert_eq!(
+        env.run(still_serving::ACTIVITY, ()).await.unwrap(),
+        "still serving"
+    );
 }
 
 const SECRET: &str = "4111-1111";
@@ -104,7 +113,7 @@ async fn a_codec_panic_while_sealing_a_failure_is_a_panic_failure_quoting_nothin
         .codec(PanicsSealing)
         .build()
         .unwrap();
-    let error = env.run::<refuse_card>(()).await.unwrap_err();
+    let error = env.run(refuse_card::ACTIVITY, ()).await.unwrap_err();
     assert_quotes_nothing_sealed(
         error.error_type(),
         error.is_non_retryable(),

@@ -18,7 +18,8 @@ pub enum Execution {
     Blocking,
 }
 
-/// The outcome of one attempt: the result payload, or the failure.
+/// What an attempt ends with, as an interceptor sees it: the result encoded by the payload
+/// converter (the codec applies after the interceptors), or the failure.
 pub type Outcome = Result<Payload, ActivityError>;
 
 /// A call of an activity's function, ready to run on the executor that suits it.

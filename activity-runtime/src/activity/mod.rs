@@ -5,6 +5,7 @@ pub(crate) mod arguments;
 pub(crate) mod invocation;
 #[cfg(feature = "temporalio-sdk")]
 mod official;
+pub(crate) mod plumbing;
 pub mod signature;
 mod typed;
 

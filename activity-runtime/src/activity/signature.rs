@@ -1,11 +1,10 @@
 //! The bounds that the generated code checks at the user's own types, with messages that say
-//! the fix, and the conversion of what the function returned into an outcome.
+//! the fix: public, because users read their names in compiler errors. The code that applies
+//! them is in `plumbing.rs`, reachable only through `__private`.
 
 pub use super::arguments::DynamicArguments;
 
-use super::invocation::Outcome;
-use crate::context::ActivityContext;
-use crate::error::{ActivityError, RuntimeFailure};
+use crate::error::ActivityError;
 use crate::payload::{FromPayload, ToPayload};
 
 /// A type that an activity can take as an argument: decoded from a payload, so it must
@@ -60,51 +59,6 @@ impl<T, E> ResultParts for Result<T, E> {
     type Err = E;
 }
 
-/// The outcome of an activity that returned a plain value.
-pub fn finish_value<T: ActivityOutput>(value: T) -> Outcome {
-    let payload = encode_result(&value)?;
-    crate::context::keep_result(value);
-    Ok(payload)
-}
-
-/// The outcome of an activity that returned a `Result`.
-pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, E>) -> Outcome {
-    match result {
-        Ok(value) => finish_value(value),
-        Err(error) => Err(error.into()),
-    }
-}
-
-fn encode_result<T: ToPayload>(value: &T) -> Outcome {
-    value.to_payload().map_err(|error| {
-        // The ambient context is there whenever a worker or test environment runs the activity.
-        let activity = ActivityContext::current()
-            .map_or_else(|| "?".to_string(), |ctx| ctx.info().activity_type.clone());
-        RuntimeFailure::encoding(&activity, "result", error)
-    })
-}
-
-/// Catches a `Result` behind an alias not spelled `Result` (`type Fallible<T> = Result<T, E>`),
-/// which `#[activity]` would otherwise take for a plain value and encode whole as
-/// `{"Ok": ...}`. Autoref picks [`ResultBehindAlias`] for a `Result` and [`PlainValue`] for
-/// the rest; only a plain value's verdict is `Accepted`.
-pub struct Probe<T>(std::marker::PhantomData<T>);
-
-impl<T> std::fmt::Debug for Probe<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Probe<{}>", std::any::type_name::<T>())
-    }
-}
-
-impl<T> Probe<T> {
-    /// A probe of the type `T`.
-    // Only the generated code makes probes, in a `const` context; a `Default` would be dead.
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Self(std::marker::PhantomData)
-    }
-}
-
 /// The verdict for a return type that is a plain value.
 #[derive(Debug)]
 pub struct Accepted;
@@ -113,27 +67,7 @@ pub struct Accepted;
 #[derive(Debug)]
 pub struct ResultUnderAnotherName;
 
-/// Chosen first, by value, when the probed type is a `Result`.
-pub trait ResultBehindAlias {
-    /// The verdict.
-    fn verdict(&self) -> ResultUnderAnotherName {
-        ResultUnderAnotherName
-    }
-}
-
-impl<T, E> ResultBehindAlias for Probe<Result<T, E>> {}
-
-/// Chosen after autoref, for every other type.
-pub trait PlainValue {
-    /// The verdict.
-    fn verdict(&self) -> Accepted {
-        Accepted
-    }
-}
-
-impl<T> PlainValue for &Probe<T> {}
-
-/// Holds only for [`Accepted`].
+/// Holds only for [`Accepted`]: what rejects a `Result` under another name.
 #[diagnostic::on_unimplemented(
     message = "this return type is a `Result` under another name, which `#[activity]` would encode as a value",
     label = "a `Result` alias not spelled `Result`",
@@ -142,8 +76,3 @@ impl<T> PlainValue for &Probe<T> {}
 pub trait PlainValueVerdict {}
 
 impl PlainValueVerdict for Accepted {}
-
-/// Fails to compile unless `verdict` is `Accepted`.
-pub fn require_plain_value<V: PlainValueVerdict>(verdict: V) {
-    let _ = verdict;
-}

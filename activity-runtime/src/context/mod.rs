@@ -130,7 +130,7 @@ impl ActivityContext {
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// assert!(ActivityContext::current().is_none());
     /// let env = ActivityEnvironment::new(activity_set![which_attempt]).unwrap();
-    /// assert_eq!(env.run::<which_attempt>(()).await.unwrap(), 1);
+    /// assert_eq!(env.run(which_attempt::ACTIVITY, ()).await.unwrap(), 1);
     /// # }
     /// ```
     pub fn current() -> Option<Self> {
@@ -328,7 +328,7 @@ impl ActivityContext {
     ///     tokio::time::sleep(Duration::from_millis(20)).await;
     ///     env.cancel(CancellationDetails::paused());
     /// };
-    /// let (outcome, ()) = tokio::join!(env.run::<transcode>(1_000_000), pause);
+    /// let (outcome, ()) = tokio::join!(env.run(transcode::ACTIVITY, 1_000_000), pause);
     /// assert_eq!(outcome.unwrap_err().error_type(), "ActivityPause");
     /// let checkpoint = env.heartbeat_details::<u32>().await.unwrap();
     /// assert!(checkpoint[0] > 0);

@@ -34,7 +34,7 @@ use crate::error::{ActivityError, RuntimeFailure};
 ///     .state(Greeter { punctuation: "!" })
 ///     .build()
 ///     .unwrap();
-/// let greeting = env.run::<greet>("World".to_string()).await.unwrap();
+/// let greeting = env.run(greet::ACTIVITY, "World".to_string()).await.unwrap();
 /// assert_eq!(greeting, "Hello, World!");
 ///
 /// // The function stays a plain function, callable with a `State` made by hand.

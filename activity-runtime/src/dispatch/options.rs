@@ -53,8 +53,8 @@ impl Default for DispatchOptions {
 }
 
 /// The settings every builder that runs activities shares, on a builder with an `options:
-/// DispatchOptions` field: the worker's and the test environment's, so that a test runs the
-/// way production does.
+/// DispatchOptions` field and a `set: ActivitySet` one: the worker's, the official bridge's
+/// and the test environment's, so that a test runs the way production does.
 macro_rules! dispatch_builder_methods {
     () => {
         /// Provides a shared value of type `T` to activities that take `State<T>`.
@@ -68,6 +68,23 @@ macro_rules! dispatch_builder_methods {
             value: ::std::sync::Arc<T>,
         ) -> Self {
             self.options.state.insert::<T>(value);
+            self
+        }
+
+        /// Adds the activities of an `#[activities]` impl block, run on `instance`, as
+        /// functions are added with the set.
+        pub fn instance<T: $crate::definition::ActivityImpl>(self, instance: T) -> Self {
+            self.shared_instance(::std::sync::Arc::new(instance))
+        }
+
+        /// Adds the activities of an `#[activities]` impl block, run on an instance that is
+        /// already shared; the caller keeps its handle.
+        pub fn shared_instance<T: $crate::definition::ActivityImpl>(
+            mut self,
+            instance: ::std::sync::Arc<T>,
+        ) -> Self {
+            self.set = ::std::mem::take(&mut self.set)
+                .merge($crate::ActivitySet::from_shared_instance(instance));
             self
         }
 

@@ -48,12 +48,9 @@ mod opentelemetry;
 pub use opentelemetry::TracingInterceptor;
 
 use crate::context::ActivityInfo;
-use crate::error::ActivityError;
 use crate::payload::Payload;
 
-/// What an attempt ends with, as an interceptor sees it: the result encoded by the payload
-/// converter (the codec applies after the interceptors), or the failure.
-pub type Outcome = Result<Payload, ActivityError>;
+pub use crate::activity::invocation::Outcome;
 
 /// Wraps every attempt; add one with the `interceptor` method of
 /// [`WorkerBuilder`](crate::worker::WorkerBuilder::interceptor),

@@ -30,8 +30,8 @@ use temporalio_common::telemetry::metrics::{
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let env = ActivityEnvironment::new(activity_set![export]).unwrap();
-/// env.run::<export>((40,)).await.unwrap();
-/// env.run::<export>((2,)).await.unwrap();
+/// env.run(export::ACTIVITY, (40,)).await.unwrap();
+/// env.run(export::ACTIVITY, (2,)).await.unwrap();
 /// let metrics = env.metrics();
 /// assert_eq!(metrics.counter("rows_exported", &[("activity_type", "export")]), 42);
 /// assert_eq!(metrics.counter("rows_exported", &[("activity_type", "import")]), 0);

@@ -7,7 +7,6 @@ mod translate;
 mod tuning;
 
 pub use crate::dispatch::limits::PayloadLimits;
-pub use crate::error::BuildError;
 pub use builder::WorkerBuilder;
 #[cfg(feature = "otlp")]
 #[cfg_attr(docsrs, doc(cfg(feature = "otlp")))]
@@ -32,6 +31,7 @@ use crate::activity::{ActivitySet, Outcome};
 use crate::connection::{BoxError, ConnectError, ConnectionConfigError};
 use crate::context::{ActivityInfo, Cancellation};
 use crate::dispatch::{Dispatcher, HeartbeatDelivery, Task};
+use crate::error::BuildError;
 use crate::error::RuntimeFailure;
 use metrics::MetricsEndpoint;
 use signals::Signals;

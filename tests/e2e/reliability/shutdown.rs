@@ -158,9 +158,7 @@ async fn the_environment_abandons_attempts_that_outlive_the_shutdown_periods() {
         .build()
         .unwrap();
     let shut_down = async {
-        while env.heartbeats().len() < 2 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        env.heartbeated(2).await;
         env.shutdown_worker();
     };
     let (deaf_async, deaf_blocking, ()) = within(
@@ -168,8 +166,8 @@ async fn the_environment_abandons_attempts_that_outlive_the_shutdown_periods() {
         "the abandoned attempts' outcomes",
         async {
             tokio::join!(
-                env.run::<deaf_async>(()),
-                env.run::<deaf_blocking>(()),
+                env.run(deaf_async::ACTIVITY, ()),
+                env.run(deaf_blocking::ACTIVITY, ()),
                 shut_down
             )
         },

@@ -56,7 +56,7 @@ mod tests {
             name: "World".into(),
         };
         assert_eq!(
-            env.run::<your_activity>(input).await.unwrap(),
+            env.run(your_activity::ACTIVITY, input).await.unwrap(),
             "Hello, World!"
         );
         assert_eq!(start_options("q").task_queue, "q");

@@ -13,5 +13,5 @@ fn checksum(data: String) -> u32 {
 async fn main() {
     assert_eq!(<checksum as Activity>::EXECUTION, Execution::Blocking);
     let env = ActivityEnvironment::new(activity_set![checksum]).unwrap();
-    assert_eq!(env.run::<checksum>(("ab".into(),)).await.unwrap(), 97 + 98);
+    assert_eq!(env.run(checksum::ACTIVITY, ("ab".into(),)).await.unwrap(), 97 + 98);
 }

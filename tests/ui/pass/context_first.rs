@@ -21,6 +21,6 @@ async fn main() {
         .info(info)
         .build()
         .unwrap();
-    assert_eq!(env.run::<whoami>(("!".into(),)).await.unwrap(), "whoami#3!");
-    assert!(!env.run::<blocking_whoami>(()).await.unwrap());
+    assert_eq!(env.run(whoami::ACTIVITY, ("!".into(),)).await.unwrap(), "whoami#3!");
+    assert!(!env.run(blocking_whoami::ACTIVITY, ()).await.unwrap());
 }

@@ -21,5 +21,5 @@ async fn main() {
     assert_eq!(<your_activity as Activity>::EXECUTION, Execution::Async);
     let input = YourParams { greeting: "Hello".into(), name: "World".into() };
     let env = ActivityEnvironment::new(activity_set![your_activity]).unwrap();
-    assert_eq!(env.run::<your_activity>((input,)).await.unwrap(), "Hello, World!");
+    assert_eq!(env.run(your_activity::ACTIVITY, (input,)).await.unwrap(), "Hello, World!");
 }

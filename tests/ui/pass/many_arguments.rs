@@ -17,7 +17,7 @@ async fn sum_twelve(
 async fn main() {
     let env = ActivityEnvironment::new(activity_set![sum_twelve]).unwrap();
     let input: <sum_twelve as Activity>::Input = (1, 2, 3, 4, 5, 6, 7, 8, 9.0, 10.0, "11".into(), Some(12));
-    assert_eq!(env.run::<sum_twelve>(input.clone()).await.unwrap(), 78.0);
+    assert_eq!(env.run(sum_twelve::ACTIVITY, input.clone()).await.unwrap(), 78.0);
     // A missing trailing `Option` argument is `None`.
     let mut payloads = input.into_payloads().unwrap();
     payloads.pop();

@@ -16,5 +16,5 @@ async fn main() {
     let env = ActivityEnvironment::new(activity_set![ping, tick]).unwrap();
     let result = env.run_payloads("ping", vec![]).await.unwrap();
     assert_eq!(result.metadata["encoding"], b"binary/null");
-    env.run::<tick>(()).await.unwrap();
+    env.run(tick::ACTIVITY, ()).await.unwrap();
 }

@@ -42,7 +42,7 @@ impl Shop {
 async fn main() {
     let set = activity_set![greet].merge(ActivitySet::from_instance(Shop { name: "corner".into() }));
     let env = ActivityEnvironment::builder(set).state(Greeting("Hello")).build().unwrap();
-    assert_eq!(env.run::<greet>(("World".into(), "!".into())).await.unwrap(), "Hello, World! #1");
+    assert_eq!(env.run(greet::ACTIVITY, ("World".into(), "!".into())).await.unwrap(), "Hello, World! #1");
     let sold = env.run_payloads("sell", vec![activity_runtime::payload::encode("tea").unwrap()]).await.unwrap();
     assert_eq!(activity_runtime::payload::decode::<String>(&sold).unwrap(), "corner: tea");
     assert!(env.run_payloads("shop_restock", vec![

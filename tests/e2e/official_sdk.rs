@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use activity_runtime::client::{RetryPolicy, signal_workflow};
+use activity_runtime::definition::MultiArgs3;
 use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
 use activity_runtime::{ActivityContext, ActivityError, State, activity, activity_set, official};
 use serde::{Deserialize, Serialize};
 use temporalio_client::{WorkflowGetResultOptions, WorkflowStartOptions};
-use temporalio_common::data_converters::MultiArgs3;
 use temporalio_common::error::IncomingError;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{

@@ -12,10 +12,10 @@ use crate::support::seed::{YourParams, your_activity};
 use crate::support::server::{self, Served};
 use activity_runtime::client::ActivityStartOptions;
 use activity_runtime::client::{ExecuteError, execute_activity};
+use activity_runtime::definition::MultiArgs3;
 use activity_runtime::payload;
 use activity_runtime::{ActivityError, ActivitySet, activities, activity, activity_set};
 use temporalio_common::UntypedActivity;
-use temporalio_common::data_converters::MultiArgs3;
 use temporalio_common::data_converters::RawValue;
 
 #[activity]

@@ -5,7 +5,7 @@
 //! `cargo run --example prometheus` runs three activities, one of them failing, reads the
 //! endpoint as Prometheus would, and prints the samples that matter. In a deployment, leave
 //! `.prometheus(...)` out of the code and set `TEMPORAL_PROMETHEUS_ADDRESS=0.0.0.0:9464`
-//! instead; README's "Operations" lists the metrics worth a dashboard.
+//! instead; the `worker` module's documentation lists the metrics worth a dashboard.
 
 mod common;
 

@@ -1,6 +1,6 @@
 """Records what the Python SDK's default payload converter produces for a fixed set of values.
 
-The output, tests/data/golden_payloads.json, is committed; tests/golden_payloads.rs checks that
+The output, tests/data/golden_payloads.json, is committed; tests/behaviour/golden_payloads.rs checks that
 activity-runtime encodes the same values with the same metadata and equal data, and decodes
 Python's payloads back into the same values. The test itself needs no Python.
 

@@ -163,6 +163,21 @@
 //! [`PayloadCodec`](payload::codec::PayloadCodec) on every payload path; results over 2 MiB refused as
 //! `PayloadTooLarge`.
 //!
+//! # Where to read on
+//!
+//! | To | Read |
+//! |---|---|
+//! | run a worker: its options, shutdown, sizing, metrics, tracing, what fails how | [`worker`] |
+//! | connect it: the environment, `temporal.toml`, TLS, API keys and their rotation | [`connection`] |
+//! | test activities in-process | [`testing`] |
+//! | call activities from Rust, complete one from elsewhere, use a client inside one | [`client`] |
+//! | heartbeats, cancellation, pause and reset, state, the ambient context | [`ActivityContext`] |
+//! | failures: types, retryability, details, causes, the runtime's own | [`ActivityError`], [`error::RuntimeFailure`] |
+//! | payloads every SDK reads, codecs, encryption | [`payload`], [`payload::codec`] |
+//! | wrap every attempt, continue callers' traces | [`interceptor`] |
+//! | the activities' own metrics | [`metrics`] |
+//! | serve ours on the official Rust SDK's worker (feature `temporalio-sdk`) | `official` |
+//!
 //! # Registration
 //!
 //! Beside each function, `#[activity]` generates a companion of the same name in the type
@@ -177,27 +192,43 @@
 //!
 //! A signature that cannot work is a compile-time error at the offending token, worded with the
 //! fix; all errors of a function are reported at once, and the function is still emitted so the
-//! rest of the crate type-checks. The UI tests in `tests/ui/fail` hold one case each.
+//! rest of the crate type-checks. Each row has a fixture in the repository's `tests/ui/fail/`,
+//! whose `.stderr` holds the exact text.
 //!
-//! | Signature | Why, and the fix |
+//! | You wrote | The compiler says |
 //! |---|---|
-//! | `fn f(&self)` | activities are free functions; put `#[activities]` on the `impl` block |
+//! | `async fn greet(name: &str)` | an activity parameter must be an owned type ...; take `String` instead |
+//! | `fn f(&self, ...)` | `#[activity]` goes on a free function ...; put `#[activities]` on the `impl` block |
 //! | `&mut self`, `self`, `self: Box<Self>` in `#[activities]` | take `&self` or `self: Arc<Self>` |
-//! | `#[activities]` on a trait impl, a generic impl, or a block with no `#[activity]` | an inherent, concrete block with marked methods |
-//! | `#[activity(dynamic)] fn f(a: String, b: u32)` | take the raw arguments as one `Vec<Payload>` |
+//! | `#[activities]` on a trait impl, a generic impl, or a block with no `#[activity]` | an inherent, concrete impl block with marked methods |
+//! | `fn echo<T>(value: T)` | an activity can't be generic ...; replace the type parameter with a concrete type |
+//! | `fn f<'a>(text: Cow<'a, str>)` | an activity can't have lifetime parameters ...; an activity parameter can't borrow |
+//! | `fn show(value: impl Deserialize)` | an activity parameter can't be `impl Trait` ...; write a concrete type |
+//! | `unsafe fn`, `const fn`, `extern "C" fn`, `...` | remove the qualifier; take a `Vec<T>` instead of variadics |
+//! | `#[activity(name = your_activity)]` | the activity name must be a string literal, such as `name = "your_activity"` |
+//! | `name = ""`, `name = "__temporal_mine"` | the name is empty / the prefix is reserved by Temporal |
+//! | `#[activity(nmae = "x")]`, `name` twice | Unknown field: `nmae`. Did you mean `name`? / Duplicate field `name` |
+//! | `#[activity(dynamic)] fn f(a: String, b: u32)` | a dynamic activity takes the raw arguments as one `Vec<Payload>` parameter |
 //! | `#[activity(dynamic, name = "x")]` | a dynamic activity has no name of its own |
-//! | `db: State<T>` where `State` is your own type | import `activity_runtime::State` |
-//! | `fn f<T>(x: T)`, `fn f<'a>(..)` | the worker must know concrete, owned types to decode |
-//! | `fn f(x: impl Deserialize)` | name a concrete type |
-//! | `fn f(name: &str)` | take `String`: a decoded value has nothing to borrow from |
-//! | `unsafe fn`, `const fn`, `extern "C" fn` | remove the qualifier |
-//! | `#[activity(name = x)]`, `name = ""`, `name = "__temporal_x"` | a non-empty string literal without Temporal's reserved prefix |
-//! | `#[activity(nmae = "x")]` | unknown key, with "did you mean `name`?"; duplicate keys too |
-//! | `fn f(x: NotDeserialize)`, `-> NotSerialize`, `-> Result<T, NotAnError>` | derive the serde trait, or make the error convert into `ActivityError` |
-//! | `async fn` holding an `Rc` across `.await` | the future must be `Send` |
-//! | `fn f(x: u32, ctx: ActivityContext)` | the context comes first, and only once |
-//! | `-> Fallible<T>` where `type Fallible<T> = Result<T, E>` | spell a fallible return type `Result` |
-//! | `#[activity] struct S;` | the attribute goes on a function |
+//! | `async fn ship(order: Order)` without `Deserialize` | `Order` can't be an activity argument: it does not implement `serde::de::DeserializeOwned` |
+//! | `-> Receipt` without `Serialize` | `Receipt` can't be an activity's result: it does not implement `serde::Serialize` |
+//! | `-> Result<u64, NotAnError>` | `NotAnError` can't be an activity's error: it does not convert into `ActivityError` |
+//! | an `Rc` held across `.await` | future cannot be sent between threads safely (at the function's name) |
+//! | `fn late(name: String, ctx: ActivityContext)` | `ActivityContext` must be the first parameter |
+//! | two `ActivityContext`s | an activity takes at most one `ActivityContext` |
+//! | `db: State<T>` with your own `State` type | `State<T>` is not a state parameter; import `activity_runtime::State` |
+//! | `-> Fallible<u64>`, an alias of `Result` with another name | this return type is a `Result` under another name, which `#[activity]` would encode as a value |
+//! | `#[activity] struct S;`, a closure in a `static` | `#[activity]` goes on a free function, not on a struct |
+//! | `activity_set![Plain]` | `Plain` is not an activity |
+//!
+//! Known limits, by design: the context is recognised by its name, `ActivityContext` (an alias
+//! with another name is taken for an argument, and the error's note says so), and a fallible
+//! return type by its name, `Result` (any path, so `anyhow::Result<T>` and `io::Result<T>`
+//! work); a `Result` alias with another name is caught by a generated check rather than encoded
+//! whole. An associated function without `self` inside a plain `impl` block gets rustc's own
+//! "struct is not supported in `impl`s" at `#[activity]`: such methods go in an
+//! `#[activities]` impl block. `State<T>` is recognised by its name too, and checked by a trait
+//! bound. Set `ACTIVITY_MACROS_DEBUG=1` to print each expansion while building.
 //!
 //! ```compile_fail
 //! # use activity_runtime::activity;
@@ -222,23 +253,31 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The modules follow one activity task's data path; a module uses only those above it in
-// this list (ARCHITECTURE.md): payload ← error ← context ← activity ← dispatch ← the rest.
-mod activity;
-pub mod client;
-pub mod connection;
+// The modules follow one activity task's data path, in layers: a module uses only its own
+// layer and those above it (ARCHITECTURE.md; tests/architecture.rs checks every `use`). The
+// comments keep rustfmt from sorting the layers into one list.
+
+// 1. Payloads, and the metrics activities record.
+pub mod metrics;
+pub mod payload;
+// 2. Failures.
+pub mod error;
+// 3. What an activity knows while it runs.
 pub mod context;
+// 4. Activities, their definitions and sets; what wraps every attempt.
+mod activity;
+pub mod interceptor;
+// 5. One task to its outcome; and connections, which stand apart.
+pub mod connection;
+mod dispatch;
+// 6. What runs tasks: the worker, the official SDK's worker, the test environment; the client.
+pub mod client;
 #[cfg(feature = "dev-server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dev-server")))]
 pub mod dev_server;
-mod dispatch;
-pub mod error;
-pub mod interceptor;
-pub mod metrics;
 #[cfg(feature = "temporalio-sdk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "temporalio-sdk")))]
 pub mod official;
-pub mod payload;
 pub mod testing;
 pub mod worker;
 
@@ -294,6 +333,12 @@ macro_rules! activity_set {
         ])
     };
 }
+
+/// The README's examples, compiled as doctests, so that the front page cannot fall behind the
+/// crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// What the generated code reaches; not a public API.
 #[doc(hidden)]

@@ -20,6 +20,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Their workflows call ours typed, checked against the functions' signatures, as activities
+//! or local activities: `ctx.execute_activity(compute_total::ACTIVITY, prices, options)`, and
+//! [`MultiArgs2`](crate::definition::MultiArgs2) to `MultiArgs6` for two to six arguments. The
+//! repository's `examples/official_sdk.rs` runs a workflow and our activities on one official
+//! worker.
+//!
 //! Each task runs through the same dispatcher as on our own worker: blocking functions on the
 //! bounded pool, `ActivityContext` (info, heartbeats, the last attempt's details, cancellation,
 //! state), `State<T>`, errors with their type, retryability, details, retry delay and causes,

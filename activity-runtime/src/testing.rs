@@ -1,5 +1,57 @@
 //! Running activities in-process, without a server: [`ActivityEnvironment`], the twin of
-//! Python's `temporalio.testing.ActivityEnvironment`.
+//! Python's `temporalio.testing.ActivityEnvironment`, with no feature flag.
+//!
+//! It runs activities through the worker's own dispatcher: the same decoding, codec, blocking
+//! pool, slots, panic boundary, size limits, shutdown deadline and failure reporting, so a test
+//! of an activity in it proves what a worker would do.
+//!
+//! ```
+//! use activity_runtime::context::{ActivityInfo, CancellationDetails};
+//! use activity_runtime::error::ErrorKind;
+//! use activity_runtime::testing::ActivityEnvironment;
+//! use activity_runtime::{ActivityContext, ActivityError, State, activity, activity_set};
+//!
+//! struct Rates { percent: u64 }
+//!
+//! #[activity]
+//! async fn with_tax(ctx: ActivityContext, rates: State<Rates>, cents: u64) -> u64 {
+//!     let resumed = ctx.last_heartbeat_details::<u64>().unwrap_or_default().unwrap_or(0);
+//!     ctx.heartbeat(&cents);
+//!     resumed + cents * (100 + rates.percent) / 100
+//! }
+//!
+//! #[activity]
+//! async fn wait_for_approval(ctx: ActivityContext, order: u64) -> Result<u64, ActivityError> {
+//!     ctx.heartbeat(&order);
+//!     ctx.cancelled().await;
+//!     Err(ActivityError::cancelled())
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let env = ActivityEnvironment::builder(activity_set![with_tax, wait_for_approval])
+//!     .state(Rates { percent: 20 })
+//!     .info(ActivityInfo::builder("with_tax").attempt(2).build()) // attempt, ids, timeouts...
+//!     .last_heartbeat_details(&1u64)?          // as if a previous attempt had heartbeated
+//!     .build()?;
+//! assert_eq!(env.run(with_tax::ACTIVITY, 100).await?, 121); // one argument, or a tuple
+//! assert_eq!(env.heartbeat_details::<u64>().await?, [100]); // every heartbeat, decoded
+//!
+//! // Cancel an activity while it runs, once it has heartbeated:
+//! let (outcome, ()) = tokio::join!(env.run(wait_for_approval::ACTIVITY, 7), async {
+//!     env.heartbeated(2).await;
+//!     env.cancel(CancellationDetails::requested());
+//! });
+//! assert_eq!(outcome.unwrap_err().kind(), ErrorKind::Cancelled);
+//! # Ok(()) }
+//! ```
+//!
+//! [`run`](ActivityEnvironment::run) returns the value the function returned, after the
+//! worker's whole path has run on it, so a result type needs `Serialize` only;
+//! [`run_payloads`](ActivityEnvironment::run_payloads) takes and returns payloads as a worker
+//! does. [`shutdown_worker`](ActivityEnvironment::shutdown_worker) begins a worker's shutdown,
+//! with its grace and abandon periods; [`metrics`](ActivityEnvironment::metrics) reads back what
+//! the activities recorded. The function itself stays callable: pass `State::new(value)` for a
+//! `State<T>` parameter.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,6 +1,102 @@
 //! Calling activities from Rust as standalone activities, with the same typed arguments and
 //! payloads as the worker: Python's `client.execute_activity`, for examples, tests and services
-//! that start activities without a workflow.
+//! that start activities without a workflow; and completing an activity from outside its
+//! worker.
+//!
+//! # Typed names
+//!
+//! Every activity has a typed name, [`Typed`]: the constant
+//! `your_activity::ACTIVITY`, or `YourType::METHOD_NAME` (upper case) for a method of an
+//! `#[activities]` block. It is what [`execute_activity`] and [`start_activity`] take, what
+//! [`ActivityEnvironment::run`](crate::testing::ActivityEnvironment::run) takes, and what the
+//! official Rust SDK's clients and workflows take, checked against the function's signature at
+//! compile time. Ours take the arguments as a tuple, or one argument alone; the official SDK's
+//! take one argument as itself and two to six as
+//! [`MultiArgs2`](crate::definition::MultiArgs2) to `MultiArgs6`.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, execute_activity};
+//! use activity_runtime::{ConnectionConfig, activity};
+//!
+//! #[activity]
+//! fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
+//!     prices.iter().sum::<u64>() * (100 - discount_percent) / 100
+//! }
+//!
+//! # async fn call() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ConnectionConfig::from_env()?.client().await?;
+//! let options = ActivityStartOptions::new(
+//!     "checkout".to_string(),
+//!     "total-o-17".to_string(),
+//!     ActivityCloseTimeouts::StartToClose(Duration::from_secs(10)),
+//! )
+//! .build();
+//! let total: u64 =
+//!     execute_activity(&client, compute_total::ACTIVITY, (vec![100, 300], 10), options).await?;
+//! # let _ = total; Ok(()) }
+//! ```
+//!
+//! The official `ActivityDefinition` wants every argument and the result to both serialize and
+//! deserialize, where an activity needs only one direction, so the typed name implements it
+//! only when the types allow; an activity whose result only serializes still compiles, and the
+//! compiler says what is missing where it is started through the official API.
+//!
+//! # Completing an activity from elsewhere
+//!
+//! An activity whose work finishes outside its function (a human approval, a payment
+//! provider's callback) stores its task token and hands its completion off with
+//! [`ActivityError::complete_async`](crate::ActivityError::complete_async); the worker tells
+//! the server and frees the slot. Later, any process completes, fails, cancels or heartbeats it
+//! with [`AsyncCompletion`] (Python's `get_async_activity_handle`, Go's `CompleteActivity`), by
+//! token, by workflow ids or as a standalone activity. Values are encoded as the worker encodes
+//! them, then by the client's codec
+//! ([`ConnectionConfig::client_with_codec`](crate::ConnectionConfig::client_with_codec)).
+//! `cargo run --example async_completion` runs it end to end.
+//!
+//! ```no_run
+//! use activity_runtime::client::AsyncCompletion;
+//! use activity_runtime::context::TaskToken;
+//! use activity_runtime::{ActivityContext, ActivityError, ConnectionConfig, activity};
+//!
+//! #[activity]
+//! async fn request_approval(ctx: ActivityContext, refund: String) -> Result<bool, ActivityError> {
+//!     let token = ctx.info().task_token.as_bytes().to_vec();
+//!     // ... hand `token` to whoever approves ...
+//!     # let _ = (refund, token);
+//!     Err(ActivityError::complete_async())
+//! }
+//!
+//! # async fn approve(stored_token: Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ConnectionConfig::from_env()?.client().await?;
+//! let approval = AsyncCompletion::by_token(&client, &TaskToken::from(stored_token));
+//! if approval.heartbeat(&"reviewing").await?.cancel_requested {
+//!     approval.report_cancellation().await?;
+//! } else {
+//!     approval.complete(&true).await?;
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # A client inside activities
+//!
+//! [`ctx.client()`](crate::ActivityContext::client) is a client on the worker's own connection
+//! and namespace, with its codec (Python's `activity.client()`): to signal or start a workflow,
+//! start another activity, or complete one that handed off. It adds no connection. On the
+//! official SDK's worker it is that worker's client; in `ActivityEnvironment`, the one the test
+//! gives. [`signal_workflow`] encodes a signal's arguments as the worker does.
+//!
+//! ```no_run
+//! use activity_runtime::{ActivityContext, ActivityError, activity, client};
+//!
+//! #[activity]
+//! async fn notify(ctx: ActivityContext, workflow_id: String) -> Result<(), ActivityError> {
+//!     let activity_id = ctx.info().activity_id.clone();
+//!     client::signal_workflow(ctx.client()?, &workflow_id, "approval_requested", (activity_id,))
+//!         .await?;
+//!     Ok(())
+//! }
+//! ```
 
 mod completion;
 mod signal;

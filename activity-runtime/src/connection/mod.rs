@@ -1,6 +1,62 @@
 //! Where a worker connects: an address from code, or Temporal's own environment conventions
 //! (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS_*`, and the
 //! `temporal.toml` profiles that the Temporal CLI reads).
+//!
+//! [`ConnectionConfig::from_env`], what a worker uses unless told otherwise, reads the
+//! `temporal.toml` profile the Temporal CLI uses (`TEMPORAL_CONFIG_FILE`, `TEMPORAL_PROFILE`),
+//! overridden by `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY` and `TEMPORAL_TLS_*`
+//! (client certificate and key, server CA, server name); with nothing set it is
+//! `localhost:7233`, namespace `default`. In code:
+//!
+//! ```no_run
+//! use activity_runtime::ConnectionConfig;
+//! use activity_runtime::connection::{ClientTlsOptions, TlsOptions};
+//!
+//! # fn read(_: &str) -> Vec<u8> { Vec::new() }
+//! # fn config() -> Result<ConnectionConfig, Box<dyn std::error::Error>> {
+//! let tls = TlsOptions::builder()
+//!     .server_root_ca_cert(read("ca.pem"))
+//!     .client_tls_options(
+//!         ClientTlsOptions::builder()
+//!             .client_cert(read("client.pem"))
+//!             .client_private_key(read("client.key"))
+//!             .build(),
+//!     )
+//!     .build();
+//! let config = ConnectionConfig::new("my-ns.a1b2c.tmprl.cloud:7233")?
+//!     .namespace("my-ns.a1b2c")
+//!     .tls(tls);
+//! # Ok(config) }
+//! ```
+//!
+//! **TLS and mTLS** come from `TEMPORAL_TLS_SERVER_CA_CERT_PATH` (a private CA) and
+//! `TEMPORAL_TLS_CLIENT_CERT_PATH` with `TEMPORAL_TLS_CLIENT_KEY_PATH` (mTLS), from a profile's
+//! `[profile.default.tls]` (`server_ca_cert_path`, `client_cert_path`, `client_key_path`,
+//! `server_name`), or from [`ConnectionConfig::tls`]. A worker connects and registers in
+//! `build()`, so a service that says it serves after that never says so falsely. A failed
+//! connection says what it most likely means and the setting that fixes it:
+//!
+//! | What is wrong | What the worker says |
+//! |---|---|
+//! | the server's certificate is from a CA the worker does not trust | `TLS: the server's certificate is signed by a CA this worker does not trust (UnknownIssuer); name the server's CA with TEMPORAL_TLS_SERVER_CA_CERT_PATH, ...` |
+//! | the certificate is for another name | `TLS: the server's certificate is not valid for the host name dialled (...); ... TEMPORAL_TLS_SERVER_NAME ...` |
+//! | mTLS without a client certificate | `TLS: the server closed the connection right after the handshake, which usually means it requires a client certificate (mTLS) and none was sent; set TEMPORAL_TLS_CLIENT_CERT_PATH and ...` |
+//! | a client certificate from a CA the server does not trust | `... which usually means it refused the client certificate: it must be signed by a CA the server trusts; ...` |
+//! | a wrong API key | `the server refused the API key (Unauthenticated: ...); check the key: ...`, at once, not retried |
+//! | nothing listens there | `nothing accepts connections at that address (connection refused); ...` |
+//!
+//! **API keys** come from `TEMPORAL_API_KEY`, a profile's `api_key`, or
+//! [`ConnectionConfig::api_key`]; a key implies TLS. To rotate one without a restart, while the
+//! server accepts both keys, take the worker's
+//! [`api_key_handle`](crate::Worker::api_key_handle) and set the new key: the next call
+//! carries it.
+//!
+//! **Secrets.** The API key, the TLS private key and codec keys appear in no `Debug` output,
+//! log line or error, and a `temporal.toml` that does not parse is reported by line and column
+//! without the line itself.
+//!
+//! **Compression** follows a rule read off the configuration: gzip exactly over TLS; see
+//! [`Compression`].
 
 mod diagnosis;
 

@@ -1,4 +1,114 @@
 //! The activity worker on Temporal Core: poll, dispatch, heartbeat, complete, shut down.
+//!
+//! ```no_run
+//! use activity_runtime::{Worker, activity, activity_set};
+//!
+//! struct Db;
+//!
+//! #[activity]
+//! async fn charge(db: activity_runtime::State<Db>, cents: u64) -> String {
+//!     format!("charged {cents}")
+//! }
+//!
+//! # #[tokio::main] async fn main() -> Result<(), activity_runtime::worker::WorkerError> {
+//! Worker::builder("payments", activity_set![charge])
+//!     .state(Db)                       // for State<Db> parameters
+//!     .build()                         // checks the set, connects, registers with the server
+//!     .await?
+//!     .run_until_signal()              // SIGINT/SIGTERM: a graceful shutdown that always ends
+//!     .await
+//! # }
+//! ```
+//!
+//! # Configuration
+//!
+//! The connection comes from Temporal's own conventions unless
+//! [`connection`](WorkerBuilder::connection) gives one: see [`crate::connection`]. Every other
+//! option is a method of [`WorkerBuilder`]:
+//!
+//! | Option | Default | |
+//! |---|---|---|
+//! | [`max_concurrent_activities`](WorkerBuilder::max_concurrent_activities) | 100 | slots: Core polls no more, and the dispatcher runs no more |
+//! | [`blocking_threads`](WorkerBuilder::blocking_threads) | 100 | the dedicated pool for plain-`fn` activities, apart from the runtime's own `spawn_blocking` threads |
+//! | [`pollers`](WorkerBuilder::pollers) | Core's: 5, or autoscaling when the namespace enrols workers in it | concurrent polls of the task queue, fixed |
+//! | [`poller_autoscaling`](WorkerBuilder::poller_autoscaling) | off | polls scaled on the server's feedback ([`PollerAutoscaling`]) |
+//! | [`resource_based_slots`](WorkerBuilder::resource_based_slots) | off | slots handed out while memory and CPU stay under targets ([`ResourceBasedSlots`]); replaces `max_concurrent_activities` |
+//! | [`deployment`](WorkerBuilder::deployment), [`build_id`](WorkerBuilder::build_id) | none (unversioned) | the worker deployment and version ([`WorkerDeployment`], Worker Versioning), or a build id alone |
+//! | [`default_heartbeat_throttle_interval`](WorkerBuilder::default_heartbeat_throttle_interval), [`max_heartbeat_throttle_interval`](WorkerBuilder::max_heartbeat_throttle_interval) | 30 s, 60 s | how often Core sends an attempt's latest heartbeat: without a heartbeat timeout, and at most (80 % of the timeout otherwise) |
+//! | [`client`](WorkerBuilder::client) | none | serve on the connection and namespace of a client the process already has |
+//! | [`interceptor`](WorkerBuilder::interceptor) | none | wrap every attempt: [`crate::interceptor`] |
+//! | [`max_worker_activities_per_second`](WorkerBuilder::max_worker_activities_per_second), [`max_task_queue_activities_per_second`](WorkerBuilder::max_task_queue_activities_per_second) | none | rate limits, per worker and across the task queue |
+//! | [`graceful_shutdown_period`](WorkerBuilder::graceful_shutdown_period) | 10 s | how long in-flight activities may finish after a shutdown begins |
+//! | [`shutdown_abandon_period`](WorkerBuilder::shutdown_abandon_period) | 5 s | how long activities cancelled at the end of the grace period have to stop |
+//! | [`slow_poll_threshold`](WorkerBuilder::slow_poll_threshold) | 100 ms | the blocking detector; `None` turns it off |
+//! | [`payload_limits`](WorkerBuilder::payload_limits) | 2 MiB error, 512 KiB warning | [`PayloadLimits`] |
+//! | [`codec`](WorkerBuilder::codec) | none | a payload codec on every payload path: [`crate::payload::codec`] |
+//! | [`encode_failure_messages`](WorkerBuilder::encode_failure_messages) | on with a codec | failure messages travel encoded, as `encode_common_attributes` does |
+//! | [`prometheus`](WorkerBuilder::prometheus) | `TEMPORAL_PROMETHEUS_ADDRESS`, else none | serve Core's metrics and the activities' own at `/metrics` |
+//! | `otlp_metrics` (feature `otlp`) | the `OTEL_EXPORTER_OTLP_*` variables, else none | push them to an OpenTelemetry collector instead |
+//! | [`state`](WorkerBuilder::state), [`instance`](WorkerBuilder::instance) | none | values for `State<T>` parameters; the methods of an `#[activities]` block |
+//! | [`identity`](WorkerBuilder::identity) | `pid@hostname` | |
+//!
+//! **Sizing.** `max_concurrent_activities` bounds what one worker runs at once; size it to what
+//! its memory and downstream services take, and run more workers for more. Plain-`fn`
+//! activities run on `blocking_threads` of their own, one thread per running blocking
+//! activity, so keep it at or above the slots that blocking activities may fill. Async
+//! activities share the tokio runtime, which the blocking detector guards: an async activity
+//! that holds its thread for more than 100 ms in one poll is reported once, with the fix.
+//!
+//! # Shutdown
+//!
+//! [`Worker::run_until_signal`] stops polling on SIGINT or SIGTERM and lets in-flight
+//! activities finish within the grace period (they see
+//! [`ActivityContext::worker_shutdown`](crate::ActivityContext::worker_shutdown)). Then it
+//! cancels the rest with the reason "worker shutdown", and after the abandon period it drops the
+//! async ones and leaves the blocking ones to finish on their threads, reporting each as a
+//! retryable `WorkerShutdown` failure, so that another worker retries it at once rather than
+//! after its timeout. So a shutdown always ends: [`Worker::run`] returns within the grace and
+//! abandon periods and a few seconds, even when an activity ignores its cancellation. A second
+//! SIGINT or SIGTERM exits the process at once (status 130 or 143). A [`ShutdownHandle`] begins
+//! the same shutdown from code.
+//!
+//! # Failures the worker reports itself
+//!
+//! Every one is in [`RuntimeFailure`], with its type name and
+//! whether the server retries it. A panic anywhere in an attempt (the function, a parameter's
+//! `Deserialize`, the result's `Serialize`, the codec, an interceptor) is a retryable `Panic`
+//! failure; a panic while the codec seals a failure's messages is one that quotes nothing. A
+//! type the worker does not know is a retryable `NotFoundError` listing the registered names. A
+//! task whose fields no Rust type holds is a non-retryable `MalformedActivityTask` naming the
+//! field. An operator's pause or reset that the activity returns as its cancellation is a
+//! retryable `ActivityPause` or `ActivityReset`
+//! ([`cancellation_details`](crate::ActivityContext::cancellation_details)). Failure messages
+//! are cut to 16 KiB and cause chains to 32 links, so that a failure always fits what the
+//! server accepts.
+//!
+//! # Metrics
+//!
+//! A worker exports Temporal Core's metrics and the activities' own
+//! ([`crate::metrics`]) through one exporter: [`prometheus`](WorkerBuilder::prometheus), or
+//! `otlp_metrics` with the feature `otlp`; without code, `TEMPORAL_PROMETHEUS_ADDRESS` or the
+//! standard `OTEL_EXPORTER_OTLP_*` variables turn them on. Those an activity operator watches,
+//! each labelled with `namespace` and `task_queue` (and `activity_type` where it applies):
+//!
+//! | Metric | Kind | What it says |
+//! |---|---|---|
+//! | `temporal_worker_task_slots_available`, `temporal_worker_task_slots_used` | gauge | free and busy slots (`worker_type="ActivityWorker"`; only the second under resource-based slots): saturation |
+//! | `temporal_activity_schedule_to_start_latency` | histogram | how long tasks waited for a worker: too few workers or slots |
+//! | `temporal_activity_execution_latency` | histogram | how long attempts ran, by `activity_type` |
+//! | `temporal_activity_execution_failed` | counter | failed attempts, by `activity_type` and `failure_reason` |
+//! | `temporal_activity_succeed_endtoend_latency` | histogram | schedule to success, by `activity_type` |
+//! | `temporal_num_pollers`, `temporal_activity_poll_no_task` | gauge, counter | polling: the polls open, idle polls |
+//! | `temporal_activity_heartbeats_dropped` | counter | heartbeats over the payload limit or refused by the codec, by `reason` |
+//!
+//! # Tracing
+//!
+//! Each attempt runs in a span, `activity`, with the fields of Python's activity logger:
+//! `activity_type`, `activity_id`, `attempt`, `workflow_id`, `workflow_run_id`,
+//! `workflow_type`, `task_queue`, `namespace`; everything the activity logs, async or
+//! blocking, is inside it. With the feature `opentelemetry`, the interceptor
+//! `TracingInterceptor` continues the caller's trace from the `_tracer-data` header the other
+//! SDKs write: see [`crate::interceptor`].
 
 mod builder;
 mod metrics;

@@ -2,17 +2,15 @@
 //! attempt's details, cancellation with its reasons, the worker's shutdown, the ambient context,
 //! a tracing span with the activity's fields, and a clear failure for a client nobody gave.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::logs;
 use activity_runtime::context::{ActivityInfo, CancellationDetails, WorkflowInfo};
 use activity_runtime::error::ErrorKind;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use serde::{Deserialize, Serialize};
-use support::logs;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Progress {

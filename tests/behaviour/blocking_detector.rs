@@ -1,13 +1,11 @@
 //! The blocking detector: an async activity that holds its executor thread too long in one
 //! poll is reported once per activity type, with the fix.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::logs;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{activity, activity_set};
-use support::logs;
 
 #[activity]
 async fn blocks_the_executor() {

@@ -62,8 +62,8 @@ fn two_functions_with_one_name_are_refused_naming_both() {
         error,
         RegistryError::DuplicateName {
             name: "charge",
-            first: "registry::billing::charge_card",
-            second: "registry::legacy::charge_account",
+            first: "behaviour::registry::billing::charge_card",
+            second: "behaviour::registry::legacy::charge_account",
         }
     );
     let message = error.to_string();
@@ -141,16 +141,27 @@ fn activity_set_keeps_the_listed_order_and_accepts_paths() {
     );
     let total = set.get("compute_total").unwrap();
     assert_eq!(total.execution(), Execution::Blocking);
-    assert_eq!(total.function(), "registry::billing::compute_total");
+    assert_eq!(
+        total.function(),
+        "behaviour::registry::billing::compute_total"
+    );
 }
 
 #[test]
 fn all_activities_collects_every_annotated_function_sorted_by_name() {
-    // Every `#[activity]` in this binary, the two named `charge` included: the set is checked
-    // only when a worker or environment is built from it.
-    let names = all_activities().names().collect::<Vec<_>>();
+    // Every `#[activity]` in this binary, the behaviour tests' other modules' too, and the two
+    // named `charge` here included: the set is checked only when a worker or environment is
+    // built from it.
+    let all = all_activities();
+    let names = all.names().collect::<Vec<_>>();
+    assert!(names.is_sorted(), "{names:?}");
+    let here = all
+        .iter()
+        .filter(|definition| definition.function().starts_with("behaviour::registry::"))
+        .map(|definition| definition.name())
+        .collect::<Vec<_>>();
     assert_eq!(
-        names,
+        here,
         [
             "charge",
             "charge",
@@ -160,6 +171,11 @@ fn all_activities_collects_every_annotated_function_sorted_by_name() {
             "refund",
             "your_activity"
         ]
+    );
+    assert!(
+        all.iter()
+            .any(|definition| definition.function() == "behaviour::state::label"),
+        "another module's activity is there too"
     );
 }
 

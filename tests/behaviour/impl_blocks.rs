@@ -62,7 +62,7 @@ fn methods_are_named_by_their_bare_name_unless_renamed() {
     );
     assert_eq!(
         set.get("charge").unwrap().function(),
-        "impl_blocks::Bank::charge"
+        "behaviour::impl_blocks::Bank::charge"
     );
 }
 

@@ -3,8 +3,7 @@
 //! 512 KiB a warning is logged. Heartbeat details over the limit are dropped, logged and
 //! counted, and the attempt goes on.
 
-mod support;
-
+use crate::support::logs;
 use activity_runtime::payload::codec::{
     PayloadCodec, PayloadConversionError, SerializationContextData,
 };
@@ -13,7 +12,6 @@ use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::worker::PayloadLimits;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
 use futures::future::BoxFuture;
-use support::logs;
 
 #[activity]
 fn blob_of(bytes: usize) -> ByteBuf {

@@ -65,7 +65,7 @@ fn missing_state_is_an_error_at_construction_naming_the_type() {
         .unwrap_err();
     let message = error.to_string();
     assert!(
-        message.contains("activity `label` (`state::label`) takes `State<state::Prefix>`, but no `state::Prefix` was given"),
+        message.contains("activity `label` (`behaviour::state::label`) takes `State<behaviour::state::Prefix>`, but no `behaviour::state::Prefix` was given"),
         "{message}"
     );
     assert!(
@@ -86,7 +86,9 @@ async fn ctx_state_is_an_error_naming_the_type_only_when_asked_for() {
     let error = without.run(optional_state::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(error.error_type(), "MissingState");
     assert!(
-        error.message().contains("state of type `state::Prefix`"),
+        error
+            .message()
+            .contains("state of type `behaviour::state::Prefix`"),
         "{}",
         error.message()
     );

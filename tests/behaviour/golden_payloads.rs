@@ -95,7 +95,7 @@ fn check<T: ToPayload + FromPayload + PartialEq + std::fmt::Debug>(case: &Case, 
 #[test]
 fn every_recorded_python_payload_matches_the_rust_encoding() {
     let recording: Recording =
-        serde_json::from_str(include_str!("data/golden_payloads.json")).unwrap();
+        serde_json::from_str(include_str!("../data/golden_payloads.json")).unwrap();
     let mut names = Vec::new();
     for case in &recording.cases {
         names.push(case.name.as_str());

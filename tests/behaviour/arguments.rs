@@ -102,9 +102,9 @@ fn wrong_type_names_the_position_and_the_expected_type() {
 fn destructured_parameter_is_named_by_its_position_and_type() {
     let error = start(encoded(&[serde_json::json!({"greeting": "Hi"}), 1.into()])).unwrap_err();
     assert!(
-        error
-            .message()
-            .starts_with("activity `greet`: argument 0, expected `arguments::YourParams`:"),
+        error.message().starts_with(
+            "activity `greet`: argument 0, expected `behaviour::arguments::YourParams`:"
+        ),
         "{}",
         error.message()
     );

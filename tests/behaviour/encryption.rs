@@ -4,14 +4,12 @@
 //! names the key id and holds none of the data; nothing panics, and no log line shows the data
 //! or the key. Against the server and the Python SDK: `tests/e2e/security/encryption.rs`.
 
-mod support;
-
 use activity_runtime::payload::codec::{EncryptionCodec, PayloadCodec, SerializationContextData};
 use activity_runtime::payload::{self, Payload};
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{activity, activity_set};
 
-use support::logs;
+use crate::support::logs;
 
 const SECRET: &str = "card-4111-1111-1111-1111";
 const KEY: &[u8; 32] = b"an-example-32-byte-key-for-tests";

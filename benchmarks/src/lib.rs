@@ -21,7 +21,8 @@ pub fn greet(input: &YourParams) -> String {
 }
 
 /// The worker binaries' command line: `--address A --task-queue Q`, and the settings a run
-/// compares: `--compression auto|gzip|none`, `--runtime multi|current|split` and
+/// compares: `--compression auto|gzip|none`, `--runtime multi|current|split`,
+/// `--core-thread on|off` (ours: Temporal Core on a thread of its own, or on the runtime),
 /// `--slots N` (concurrent activities) and `--pollers N` (activity polls open at once); each
 /// worker's default without them.
 #[derive(Debug, Clone)]
@@ -31,6 +32,8 @@ pub struct WorkerArgs {
     /// `None`: the worker's own default.
     pub compression: Option<String>,
     pub runtime: Flavour,
+    /// `None`: the worker's own default.
+    pub core_thread: Option<bool>,
     pub slots: Option<usize>,
     pub pollers: Option<usize>,
 }
@@ -63,7 +66,8 @@ impl WorkerArgs {
         let usage = || -> ! {
             eprintln!(
                 "usage: --address HOST:PORT --task-queue QUEUE [--compression auto|gzip|none] \
-                 [--runtime multi|current|split] [--slots N] [--pollers N]"
+                 [--runtime multi|current|split] [--core-thread on|off] [--slots N] \
+                 [--pollers N]"
             );
             std::process::exit(2)
         };
@@ -73,11 +77,18 @@ impl WorkerArgs {
             Some("split") => Flavour::Split,
             Some(_) => usage(),
         };
+        let core_thread = match value("--core-thread").as_deref() {
+            None => None,
+            Some("on") => Some(true),
+            Some("off") => Some(false),
+            Some(_) => usage(),
+        };
         Self {
             address: value("--address").unwrap_or_else(|| usage()),
             task_queue: value("--task-queue").unwrap_or_else(|| usage()),
             compression: value("--compression"),
             runtime,
+            core_thread,
             slots: value("--slots").map(|slots| slots.parse().unwrap_or_else(|_| usage())),
             pollers: value("--pollers").map(|pollers| pollers.parse().unwrap_or_else(|_| usage())),
         }

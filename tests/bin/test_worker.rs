@@ -4,9 +4,14 @@
 //! printing `ready` once it polls; ADDRESS `-` connects as Temporal's environment says
 //! (`TEMPORAL_*`, `temporal.toml`), TLS and API key included. `TEST_WORKER_ENCRYPTION_KEY`
 //! (32 bytes) encrypts every payload with the encryption codec, key id `test-worker`, and
-//! `TEST_WORKER_TRACE` logs everything, the Temporal crates' too, at trace level to stderr. `TEST_WORKER_GRACE_MS` and `TEST_WORKER_ABANDON_MS` set the
-//! graceful shutdown and abandon periods; with `TEST_WORKER_RECORDS` set to a directory, each
-//! attempt's start and finish are recorded there (`tests/support/records.rs` reads them).
+//! `TEST_WORKER_TRACE` logs everything, the Temporal crates' too, at trace level to stderr.
+//! `TEST_WORKER_GRACE_MS` and `TEST_WORKER_ABANDON_MS` set the graceful shutdown and abandon
+//! periods; with `TEST_WORKER_RECORDS` set to a directory, each attempt's start and finish are
+//! recorded there (`tests/support/records.rs` reads them). `TEST_WORKER_CORE_THREAD=off` keeps
+//! Temporal Core on the process's runtime; `TEST_WORKER_DROP_ONE_FIRST` builds a worker and
+//! drops it unrun before the one that serves; `TEST_WORKER_PANIC_ON_CORE_THREAD` installs a
+//! tracing layer that panics on the first event the worker logs on Core's thread, as a buggy
+//! subscriber or exporter would. It prints `stopped`, or `stopped: ERROR` and exits with 1.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,6 +24,8 @@ use activity_runtime::{
     ActivityContext, ActivityError, ConnectionConfig, Worker, activity, activity_set,
 };
 use serde::{Deserialize, Serialize};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// What a resumable activity reports: where it started and who finished it.
 #[derive(Serialize, Deserialize)]
@@ -243,6 +250,21 @@ async fn typed(count: u32, label: String) -> String {
     format!("{label}:{count}")
 }
 
+/// Panics on the first event that the worker logs on Temporal Core's thread.
+struct PanicOnCoreThread(std::sync::atomic::AtomicBool);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PanicOnCoreThread {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let on_core_thread = std::thread::current().name() == Some("temporal-core");
+        if on_core_thread
+            && event.metadata().target().starts_with("activity_runtime")
+            && !self.0.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            panic!("a tracing layer panicked on Temporal Core's thread, on purpose");
+        }
+    }
+}
+
 /// `TEST_WORKER_COMPRESSION`: `gzip`, `none`, or unset for the default.
 fn compression() -> Compression {
     match std::env::var("TEST_WORKER_COMPRESSION").as_deref() {
@@ -272,6 +294,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .with_writer(std::io::stderr)
             .with_ansi(false)
             .init();
+    } else if std::env::var_os("TEST_WORKER_PANIC_ON_CORE_THREAD").is_some() {
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::filter::LevelFilter::DEBUG)
+            .with(PanicOnCoreThread(Default::default()))
+            .init();
     }
     let grace = milliseconds("TEST_WORKER_GRACE_MS").unwrap_or(Duration::from_secs(10));
     let abandon = milliseconds("TEST_WORKER_ABANDON_MS").unwrap_or(Duration::from_secs(5));
@@ -279,6 +306,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "-" => ConnectionConfig::from_env()?,
         address => ConnectionConfig::new(address)?,
     };
+    let core_thread = std::env::var("TEST_WORKER_CORE_THREAD").as_deref() != Ok("off");
+    if std::env::var_os("TEST_WORKER_DROP_ONE_FIRST").is_some() {
+        let unrun = Worker::builder(&task_queue, activity_set![nap])
+            .connection(connection.clone())
+            .core_thread(core_thread)
+            .build()
+            .await?;
+        drop(unrun);
+    }
     let mut worker = Worker::builder(
         task_queue,
         activity_set![
@@ -299,6 +335,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ],
     )
     .connection(connection.compression(compression()))
+    .core_thread(core_thread)
     .max_concurrent_activities(200)
     .graceful_shutdown_period(grace)
     .shutdown_abandon_period(abandon);
@@ -307,7 +344,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let worker = worker.build().await?;
     println!("ready");
-    worker.run_until_signal().await?;
+    if let Err(error) = worker.run_until_signal().await {
+        println!("stopped: {error}");
+        std::process::exit(1);
+    }
     println!("stopped");
     Ok(())
 }

@@ -22,6 +22,7 @@ mod operator;
 mod panics;
 mod python;
 mod reliability;
+mod runtimes;
 mod rust_client;
 mod security;
 mod trace_propagation;

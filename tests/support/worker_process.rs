@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::process;
@@ -12,6 +13,8 @@ const START_LIMIT: Duration = Duration::from_secs(60);
 /// A `test-worker` process serving one task queue.
 pub struct WorkerProcess {
     child: Child,
+    /// What it printed after `ready`.
+    printed: Arc<Mutex<Vec<String>>>,
 }
 
 impl WorkerProcess {
@@ -34,8 +37,33 @@ impl WorkerProcess {
         let (line, stdout) = process::line_within(stdout, START_LIMIT, "the test worker's `ready`");
         assert_eq!(line.trim(), "ready", "the test worker did not start");
         // Keep draining its output so that it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in stdout.lines() {});
-        Self { child }
+        let printed = Arc::new(Mutex::new(Vec::new()));
+        let lines = Arc::clone(&printed);
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+        Self { child, printed }
+    }
+
+    /// The lines it printed after `ready`, so far.
+    pub fn printed(&self) -> Vec<String> {
+        self.printed.lock().unwrap().clone()
+    }
+
+    /// How many of its threads are named `name` now (`/proc/PID/task/*/comm`).
+    pub fn threads_named(&self, name: &str) -> usize {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.child.id()));
+        tasks
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|task| {
+                std::fs::read_to_string(task.path().join("comm"))
+                    .is_ok_and(|comm| comm.trim_end() == name)
+            })
+            .count()
     }
 
     /// The process id.

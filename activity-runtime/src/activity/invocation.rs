@@ -90,14 +90,19 @@ impl std::fmt::Debug for Invocation {
 /// The failure for a panic: retryable, since a later attempt may not panic. It is logged, in
 /// the attempt's span, since the outcome may not reach anyone who reads it.
 pub(crate) fn panicked(panic: &(dyn std::any::Any + Send)) -> ActivityError {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|message| (*message).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a value that is not a string".to_string());
+    let message = panic_message(panic);
     let error = RuntimeFailure::Panic.with_message(format!("activity panicked: {message}"));
     tracing::error!("the attempt failed: {}", error.message());
     error
+}
+
+/// What a panic said, when it said it with a string, as `panic!` does.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|message| (*message).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a value that is not a string".to_string())
 }
 
 /// The failure for a panic after the activity's outcome was made, while the worker was

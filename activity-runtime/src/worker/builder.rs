@@ -5,16 +5,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use temporalio_client::{Client, ClientOptions, Connection};
+use temporalio_common::data_converters::DataConverter;
 use temporalio_common::telemetry::TelemetryOptions;
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
     CoreRuntime, PollerBehavior, RuntimeOptions, Worker as CoreWorker, WorkerConfig, WorkerTuner,
     WorkerVersioningStrategy, init_worker,
 };
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
 #[cfg(feature = "otlp")]
 use super::OtlpMetrics;
+use super::core_thread;
 use super::metrics;
+use super::serve::CoreSide;
 use super::tuning::{PollerAutoscaling, ResourceBasedSlots, WorkerDeployment};
 use super::{Worker, WorkerError};
 use crate::activity::ActivitySet;
@@ -30,6 +35,7 @@ pub struct WorkerBuilder {
     core: CoreSettings,
     /// `None`: as the environment says.
     metrics: Option<metrics::Exporter>,
+    core_thread: bool,
 }
 
 /// What Temporal Core takes of the options.
@@ -100,6 +106,7 @@ impl WorkerBuilder {
                 default_heartbeat_throttle_interval: None,
             },
             metrics: None,
+            core_thread: true,
         }
     }
 }
@@ -256,6 +263,34 @@ impl WorkerBuilder {
         self
     }
 
+    /// Whether Temporal Core runs on a thread of its own (the default), or on the runtime
+    /// that builds the worker, beside the activities.
+    ///
+    /// On its own thread, Core's polls, completions and gRPC connection run on a
+    /// current-thread runtime, which spends less CPU on them than a multi-thread one, while the
+    /// activities run on the runtime that calls [`Worker::run`], as they would otherwise:
+    /// `Handle::current()` in an activity, async or blocking, is that runtime. It costs one
+    /// thread, named `temporal-core`, and a hand-off of each attempt between the two runtimes;
+    /// BENCHMARKS.md measures both ways. `false` keeps everything on the caller's runtime, for
+    /// a process that must not start threads of its own.
+    ///
+    /// ```no_run
+    /// use activity_runtime::{Worker, activity_set};
+    ///
+    /// # async fn serve() -> Result<(), activity_runtime::worker::WorkerError> {
+    /// // Everything on this runtime, Core included: no `temporal-core` thread.
+    /// let worker = Worker::builder("reports", activity_set![])
+    ///     .core_thread(false)
+    ///     .build()
+    ///     .await?;
+    /// worker.run().await
+    /// # }
+    /// ```
+    pub fn core_thread(mut self, own_thread: bool) -> Self {
+        self.core_thread = own_thread;
+        self
+    }
+
     /// Checks the activities, connects, and registers the worker with Temporal Core.
     ///
     /// # Errors
@@ -277,34 +312,100 @@ impl WorkerBuilder {
         };
         let telemetry = metrics::telemetry(self.metrics).map_err(start_error)?;
         self.options.meter = telemetry.activities;
-        let data_converter = self.options.codec.data_converter();
-        let slots = self.options.max_concurrent_activities;
-        let grace = self.options.graceful_shutdown_period;
+        let core = CoreStart {
+            task_queue: task_queue.clone(),
+            source: self.connection,
+            identity: self.core.identity.clone().unwrap_or_else(default_identity),
+            settings: self.core,
+            tuner,
+            telemetry: telemetry.core,
+            data_converter: self.options.codec.data_converter(),
+            slots: self.options.max_concurrent_activities,
+            grace: self.options.graceful_shutdown_period,
+        };
         // Before anything connects, so that a set that cannot run says so first.
         let dispatcher = Dispatcher::new(self.set, self.options)?;
-        let identity = self.core.identity.clone().unwrap_or_else(default_identity);
-        let (connection, namespace) = connect(self.connection, &identity).await?;
-        let runtime = core_runtime(telemetry.core).map_err(start_error)?;
+        let (started, start) = oneshot::channel();
+        let (run, run_requested) = oneshot::channel::<Handle>();
+        let own_thread = self.core_thread;
+        let core_dispatcher = dispatcher.clone();
+        // Everything Core owns, its connection's tasks included, is made on the runtime it runs
+        // on, so that its work stays there.
+        let ended = core_thread::launch(own_thread, &task_queue, async move {
+            let side = core.start(core_dispatcher, own_thread).await?;
+            if started.send(side.client()).is_err() {
+                // `build` was dropped.
+                return side.stop_unrun().await;
+            }
+            match run_requested.await {
+                Ok(activities) => side.serve(activities).await,
+                Err(_) => side.stop_unrun().await,
+            }
+        })?;
+        let Ok(client) = start.await else {
+            return Err(ended.failure().await);
+        };
+        Ok(Worker {
+            metrics: telemetry.endpoint,
+            client,
+            dispatcher,
+            task_queue,
+            run,
+            ended,
+        })
+    }
+}
+
+/// What Core's side needs to start.
+struct CoreStart {
+    task_queue: String,
+    source: Option<Source>,
+    identity: String,
+    settings: CoreSettings,
+    tuner: Option<Arc<dyn WorkerTuner + Send + Sync>>,
+    telemetry: TelemetryOptions,
+    data_converter: DataConverter,
+    slots: usize,
+    grace: Duration,
+}
+
+impl CoreStart {
+    /// Connects, and registers the worker with Core, which checks the namespace with the
+    /// server; on the runtime Core is to run on.
+    async fn start(
+        self,
+        dispatcher: Dispatcher,
+        own_thread: bool,
+    ) -> Result<CoreSide, WorkerError> {
+        let task_queue = self.task_queue;
+        let start_error = |source: BoxError| WorkerError::Start {
+            task_queue: task_queue.clone(),
+            source,
+        };
+        let (connection, namespace) = connect(self.source, &self.identity).await?;
+        let runtime = core_runtime(self.telemetry).map_err(start_error)?;
         let config = self
-            .core
-            .config(&task_queue, &namespace, identity, tuner, slots, grace)
+            .settings
+            .config(
+                &task_queue,
+                &namespace,
+                self.identity,
+                self.tuner,
+                self.slots,
+                self.grace,
+            )
             .map_err(start_error)?;
         let core = start_core(&runtime, config, connection.clone())
             .await
             .map_err(start_error)?;
         let client_options = ClientOptions::new(namespace)
-            .data_converter(data_converter)
+            .data_converter(self.data_converter)
             .build();
         let client =
             Client::new(connection, client_options).map_err(|error| start_error(error.into()))?;
-        Ok(Worker {
-            core: Arc::new(core),
-            metrics: telemetry.endpoint,
-            client,
-            _runtime: runtime,
-            dispatcher,
-            task_queue,
-        })
+        Ok(CoreSide::new(
+            core, runtime, dispatcher, client, task_queue, own_thread,
+        ))
     }
 }
 

@@ -48,6 +48,7 @@
 //! | `otlp_metrics` (feature `otlp`) | the `OTEL_EXPORTER_OTLP_*` variables, else none | push them to an OpenTelemetry collector instead |
 //! | [`state`](WorkerBuilder::state), [`instance`](WorkerBuilder::instance) | none | values for `State<T>` parameters; the methods of an `#[activities]` block |
 //! | [`identity`](WorkerBuilder::identity) | `pid@hostname` | |
+//! | [`core_thread`](WorkerBuilder::core_thread) | on | Temporal Core on a current-thread runtime of a thread of its own; off, on the runtime that calls [`run`](Worker::run): see [Runtimes](#runtimes) |
 //!
 //! **Sizing.** `max_concurrent_activities` bounds what one worker runs at once; size it to what
 //! its memory and downstream services take, and run more workers for more. Plain-`fn`
@@ -55,6 +56,27 @@
 //! activity, so keep it at or above the slots that blocking activities may fill. Async
 //! activities share the tokio runtime, which the blocking detector guards: an async activity
 //! that holds its thread for more than 100 ms in one poll is reported once, with the fix.
+//!
+//! # Runtimes
+//!
+//! The activities run on the tokio runtime that calls [`Worker::run`], whatever its flavour:
+//! `tokio::runtime::Handle::current()` inside an activity is that runtime, an async activity
+//! runs on its threads, and a blocking one, on the worker's own pool, enters it. A
+//! current-thread `#[tokio::main(flavor = "current_thread")]` works as well as the default.
+//!
+//! Temporal Core, which polls, completes, heartbeats and holds the gRPC connection, runs by
+//! default on a current-thread runtime of a thread of its own, named `temporal-core`, one per
+//! worker. Its many small tasks wake one another, and on a multi-thread runtime each wake-up
+//! may cross threads; on a thread of their own they cost what a current-thread worker costs,
+//! a third less CPU per activity (BENCHMARKS.md in the repository), while the activities keep
+//! the runtime's parallelism. [`core_thread(false)`](WorkerBuilder::core_thread) runs Core on
+//! the caller's runtime instead, for a process that must not start threads of its own.
+//!
+//! A panic on Core's thread (in Core, or in a tracing subscriber called there) stops the worker:
+//! [`run`](Worker::run) returns [`WorkerError::CoreStopped`] after shutting the attempts in
+//! flight down, and the server retries them elsewhere. Dropping the future of `run` begins a
+//! graceful shutdown, as [`ShutdownHandle::shutdown`] does, so Core's thread never outlives the
+//! worker.
 //!
 //! # Shutdown
 //!
@@ -71,7 +93,7 @@
 //!
 //! # Failures the worker reports itself
 //!
-//! Every one is in [`RuntimeFailure`], with its type name and
+//! Every one is in [`RuntimeFailure`](crate::error::RuntimeFailure), with its type name and
 //! whether the server retries it. A panic anywhere in an attempt (the function, a parameter's
 //! `Deserialize`, the result's `Serialize`, the codec, an interceptor) is a retryable `Panic`
 //! failure; a panic while the codec seals a failure's messages is one that quotes nothing. A
@@ -111,7 +133,9 @@
 //! SDKs write: see [`crate::interceptor`].
 
 mod builder;
+mod core_thread;
 mod metrics;
+mod serve;
 mod signals;
 mod translate;
 mod tuning;
@@ -123,36 +147,19 @@ pub use builder::WorkerBuilder;
 pub use metrics::{OtlpEndpointError, OtlpMetrics};
 pub use tuning::{PollerAutoscaling, ResourceBasedSlots, VersioningBehavior, WorkerDeployment};
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
-use futures::FutureExt;
 use temporalio_client::{Client, Connection};
-use temporalio_common::protos::coresdk::activity_task::{ActivityTask, Start, activity_task};
-use temporalio_common::protos::coresdk::{ActivityHeartbeat, ActivityTaskCompletion};
-use temporalio_sdk_core::{CoreRuntime, PollError, Worker as CoreWorker};
-use tokio::task::JoinSet;
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
-use crate::activity::invocation::panicked_while;
-use crate::activity::{ActivitySet, Outcome};
+use crate::activity::ActivitySet;
 use crate::connection::{BoxError, ConnectError, ConnectionConfigError};
-use crate::context::{ActivityInfo, Cancellation};
-use crate::dispatch::{Dispatcher, HeartbeatDelivery, Task};
+use crate::dispatch::Dispatcher;
 use crate::error::BuildError;
-use crate::error::RuntimeFailure;
+use core_thread::CoreEnded;
 use metrics::MetricsEndpoint;
 use signals::Signals;
-use translate::{cancellation_details, execution_result, info_from, refused_completion};
-
-/// How long, after the last attempt was abandoned, the worker waits for Temporal Core to report
-/// the outcomes and finish its own shutdown before it stops without it.
-const CORE_SHUTDOWN_MARGIN: Duration = Duration::from_secs(5);
-
-/// The attempts in flight, by task token, so that Core's cancellations reach them.
-type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 
 /// A worker that runs activities for one task queue, on the Temporal Core engine.
 ///
@@ -171,15 +178,16 @@ type Running = Arc<Mutex<HashMap<Vec<u8>, Cancellation>>>;
 /// # }
 /// ```
 pub struct Worker {
-    core: Arc<CoreWorker>,
     metrics: Option<MetricsEndpoint>,
     /// On the connection Core polls on, so that a new API key set on it is sent on Core's next
     /// call; activities get it from `ActivityContext::client`, with the worker's codec.
     client: Client,
-    // Core's runtime must outlive its worker.
-    _runtime: CoreRuntime,
     dispatcher: Dispatcher,
     task_queue: String,
+    /// Tells Core's side, waiting on its runtime, where the activities run; dropped unsent, it
+    /// shuts Core down.
+    run: oneshot::Sender<Handle>,
+    ended: CoreEnded,
 }
 
 impl std::fmt::Debug for Worker {
@@ -194,7 +202,6 @@ impl std::fmt::Debug for Worker {
 /// Stops a running [`Worker`] from another task.
 #[derive(Clone)]
 pub struct ShutdownHandle {
-    core: Arc<CoreWorker>,
     dispatcher: Dispatcher,
 }
 
@@ -264,6 +271,17 @@ pub enum WorkerError {
         #[source]
         source: BoxError,
     },
+    /// Temporal Core's side of the worker stopped unexpectedly: it panicked (a panic on
+    /// Core's thread, in Core or in a tracing subscriber called there), or the runtime it ran
+    /// on shut down. The activities in flight are shut down as after
+    /// [`ShutdownHandle::shutdown`]; the server retries those that did not complete.
+    #[error("Temporal Core stopped unexpectedly for task queue `{task_queue}`: {reason}")]
+    CoreStopped {
+        /// The task queue.
+        task_queue: String,
+        /// What stopped it, with the panic's message.
+        reason: String,
+    },
 }
 
 impl Worker {
@@ -275,7 +293,6 @@ impl Worker {
     /// A handle that stops this worker, for use from another task.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         ShutdownHandle {
-            core: Arc::clone(&self.core),
             dispatcher: self.dispatcher.clone(),
         }
     }
@@ -349,175 +366,33 @@ impl Worker {
     /// Only a server that answers polls with a status Core never retries (a deleted namespace,
     /// a refused credential) for more than a minute ends `run`, with [`WorkerError::Poll`].
     ///
+    /// Dropping the future before it finishes begins the same graceful shutdown, which then
+    /// goes on without it: the activities keep running on this runtime until they end.
+    ///
     /// # Errors
     /// When polling fails in a way that Temporal Core does not retry, for example because the
-    /// namespace was deleted. The attempts in flight are then shut down as above.
+    /// namespace was deleted, or when Core's side stops unexpectedly
+    /// ([`WorkerError::CoreStopped`]). The attempts in flight are then shut down as above.
     pub async fn run(self) -> Result<(), WorkerError> {
-        let running = Running::default();
-        let mut attempts = JoinSet::new();
-        let mut failure = None;
-        let overdue = overdue(self.dispatcher.clone());
-        tokio::pin!(overdue);
-        let core_finished = loop {
-            while attempts.try_join_next().is_some() {}
-            let polled = tokio::select! {
-                polled = self.core.poll_activity_task() => polled,
-                () = &mut overdue => break false,
-            };
-            match polled {
-                Ok(task) => self.accept(task, &running, &mut attempts),
-                Err(PollError::ShutDown) => break true,
-                Err(PollError::TonicError(status)) => {
-                    if failure.is_none() {
-                        tracing::error!(
-                            task_queue = self.task_queue,
-                            "polling failed, so the worker shuts down: {status}"
-                        );
-                        failure = Some(WorkerError::Poll {
-                            task_queue: self.task_queue.clone(),
-                            source: Box::new(status),
-                        });
-                        self.shutdown_handle().shutdown();
-                    }
-                    // Polls go on: Core returns `ShutDown` from them once every attempt has
-                    // completed, and its shutdown waits for that.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
-        };
-        // Bounded: the dispatcher abandons whatever outlives the shutdown's deadline.
-        while attempts.join_next().await.is_some() {}
-        if core_finished {
-            let finished = tokio::time::timeout(CORE_SHUTDOWN_MARGIN, async {
-                self.core.shutdown().await;
-                if let Ok(core) = Arc::try_unwrap(self.core) {
-                    core.finalize_shutdown().await;
-                }
-            });
-            if finished.await.is_err() {
-                tracing::warn!(
-                    task_queue = self.task_queue,
-                    "Temporal Core did not finish its shutdown in time; the worker stops anyway"
-                );
-            }
-        } else {
-            tracing::warn!(
-                task_queue = self.task_queue,
-                "Temporal Core still had work after the shutdown's deadline; the worker stops \
-                 without waiting for it"
-            );
+        let _shutdown_when_dropped = ShutdownWhenDropped(self.shutdown_handle());
+        // Refused only when Core's side has already ended, which `ended` then says.
+        let _ = self.run.send(Handle::current());
+        let outcome = self.ended.outcome().await;
+        if outcome.is_err() {
+            // Core's side may have gone without its attempts: they stop as in a shutdown.
+            self.dispatcher.begin_shutdown();
         }
-        failure.map_or(Ok(()), Err)
-    }
-
-    fn accept(&self, task: ActivityTask, running: &Running, attempts: &mut JoinSet<()>) {
-        let token = task.task_token;
-        match task.variant {
-            Some(activity_task::Variant::Start(start)) => {
-                let namespace = &self.client.options().namespace;
-                match info_from(&token, &start, &self.task_queue, namespace) {
-                    Ok(info) => self.start(token, info, start, running, attempts),
-                    Err(malformed) => {
-                        let error =
-                            RuntimeFailure::MalformedTask.with_message(malformed.to_string());
-                        tracing::error!("{}", error.message());
-                        let core = Arc::clone(&self.core);
-                        attempts.spawn(async move { complete(&core, token, Err(error)).await });
-                    }
-                }
-            }
-            Some(activity_task::Variant::Cancel(cancel)) => {
-                if let Some(cancellation) = lock(running).get(&token) {
-                    cancellation.cancel(cancellation_details(&cancel));
-                }
-            }
-            None => tracing::warn!("Temporal Core sent an activity task with no variant"),
-        }
-    }
-
-    /// Runs one attempt on a task of its own, reachable by its token for Core's cancellations
-    /// while it runs, and reports its outcome to Core.
-    fn start(
-        &self,
-        token: Vec<u8>,
-        info: ActivityInfo,
-        start: Start,
-        running: &Running,
-        attempts: &mut JoinSet<()>,
-    ) {
-        let cancellation = Cancellation::default();
-        lock(running).insert(token.clone(), cancellation.clone());
-        let core = Arc::clone(&self.core);
-        let heartbeat_token = token.clone();
-        let heartbeats = Arc::new(move |details| {
-            core.record_activity_heartbeat(ActivityHeartbeat {
-                task_token: heartbeat_token.clone(),
-                details,
-            });
-        });
-        let task = Task {
-            info,
-            headers: start.header_fields,
-            arguments: start.input,
-            last_heartbeat_details: start.heartbeat_details,
-            heartbeats: Some(HeartbeatDelivery::Immediate(heartbeats)),
-            cancellation,
-            result: None,
-            client: Some(self.client.clone()),
-        };
-        let dispatcher = self.dispatcher.clone();
-        let core = Arc::clone(&self.core);
-        let running = Arc::clone(running);
-        attempts.spawn(async move {
-            // Never panics, and ends by the shutdown's deadline.
-            let outcome = dispatcher.run(task).await;
-            lock(&running).remove(&token);
-            // Boxed, as the attempt is: Core's future is kilobytes, and held inline it would be
-            // copied into the task and out of it with the task's every move.
-            Box::pin(complete(&core, token, outcome)).await;
-        });
+        outcome
     }
 }
 
-/// Completes once a shutdown has begun and the worker has had all the time it gets to end:
-/// the grace period, the abandon period, and a margin for Core to report the outcomes.
-async fn overdue(dispatcher: Dispatcher) {
-    dispatcher.shutdown_begun().await;
-    tokio::time::sleep(dispatcher.shutdown_periods() + CORE_SHUTDOWN_MARGIN).await;
-}
+/// Begins a shutdown when the future of [`Worker::run`] is dropped before it finishes, so that
+/// Core's side, on a thread of its own, never outlives its worker.
+struct ShutdownWhenDropped(ShutdownHandle);
 
-/// Reports an attempt's outcome to Core.
-///
-/// Core refuses a completion only when it is malformed (a success without a result payload) or
-/// the worker does not run activities: neither passes on a retry. It retries transient network
-/// errors itself, inside its client, and turns a result over the namespace's payload limit into
-/// a `PayloadsTooLarge` failure. So a refused completion is replaced once by a failure, which is
-/// never malformed, naming the cause, so that the caller learns what happened instead of
-/// waiting for a timeout. A panic while reporting is caught and replaced the same way: nothing
-/// between Core's poll and this completion may leave a task uncompleted.
-async fn complete(core: &CoreWorker, task_token: Vec<u8>, outcome: Outcome) {
-    let completion = async {
-        let result = Some(execution_result(outcome));
-        core.complete_activity_task(ActivityTaskCompletion {
-            task_token: task_token.clone(),
-            result,
-        })
-        .await
-    };
-    let replacement = match AssertUnwindSafe(completion).catch_unwind().await {
-        Ok(Ok(())) => return,
-        Ok(Err(refused)) => {
-            tracing::error!("Temporal Core refused an activity's completion: {refused}");
-            refused_completion(&refused)
-        }
-        Err(_) => panicked_while("reporting the attempt's outcome to Temporal Core"),
-    };
-    let replacement = ActivityTaskCompletion {
-        task_token,
-        result: Some(execution_result(Err(replacement))),
-    };
-    if let Err(error) = core.complete_activity_task(replacement).await {
-        tracing::error!("Temporal Core refused the failure that replaced a completion: {error}");
+impl Drop for ShutdownWhenDropped {
+    fn drop(&mut self) {
+        self.0.shutdown();
     }
 }
 
@@ -528,15 +403,10 @@ impl ShutdownHandle {
     /// abandon period are abandoned. [`Worker::run`] returns when it is done.
     pub fn shutdown(&self) {
         self.dispatcher.begin_shutdown();
-        self.core.initiate_shutdown();
     }
 
     /// Whether a shutdown has begun.
     pub fn is_shutting_down(&self) -> bool {
         self.dispatcher.is_shutting_down()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -1,6 +1,6 @@
 //! This project's worker serving the seed's `your_activity`, as a user writes it, and the
 //! sleepers of the scale benchmark; the benchmark's flags choose its compression, runtime
-//! flavour, slots and pollers.
+//! flavour, where Temporal Core runs, slots and pollers.
 
 use std::time::Duration;
 
@@ -38,6 +38,9 @@ fn main() -> anyhow::Result<()> {
         let mut builder = Worker::builder(&args.task_queue, set).connection(connection);
         if let Some(slots) = args.slots {
             builder = builder.max_concurrent_activities(slots);
+        }
+        if let Some(core_thread) = args.core_thread {
+            builder = builder.core_thread(core_thread);
         }
         if let Some(pollers) = args.pollers {
             builder = builder.pollers(pollers);

@@ -112,10 +112,12 @@ pub fn select(list: Option<&str>, default: &[&str]) -> anyhow::Result<Vec<Subjec
 }
 
 /// The workers `e2e` compares unless told otherwise.
-pub const COMPARED: [&str; 10] = [
+pub const COMPARED: [&str; 12] = [
     "ours",
     "ours-gzip",
+    "ours-shared",
     "ours-current",
+    "ours-current-shared",
     "official",
     "official-no-gzip",
     "python",
@@ -150,9 +152,26 @@ pub fn subjects() -> anyhow::Result<Vec<Subject>> {
         rust("ours", "worker_ours", &[])?,
         rust("ours-gzip", "worker_ours", &["--compression", "gzip"])?,
         rust(
+            "ours-shared",
+            "worker_ours",
+            &["--compression", "none", "--core-thread", "off"],
+        )?,
+        rust(
             "ours-current",
             "worker_ours",
             &["--compression", "none", "--runtime", "current"],
+        )?,
+        rust(
+            "ours-current-shared",
+            "worker_ours",
+            &[
+                "--compression",
+                "none",
+                "--runtime",
+                "current",
+                "--core-thread",
+                "off",
+            ],
         )?,
         rust("official", "worker_official", &[])?,
         rust(

@@ -63,7 +63,7 @@ use temporalio_client::Client;
 use tokio::sync::watch;
 
 use crate::activity::{Activity, ActivitySet, Outcome, Typed};
-use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ResultSlot};
+use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ResultSlot, result_slot};
 use crate::dispatch::codec::Codec;
 use crate::dispatch::{DeliverNow, DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
@@ -182,7 +182,7 @@ impl ActivityEnvironment {
             .into_payloads()
             .map_err(encode_error)?;
         let arguments = self.codec.encode("arguments", arguments).await?;
-        let slot = ResultSlot::default();
+        let slot = result_slot();
         if let Err(error) = self
             .run_task(activity.name(), arguments, Some(Arc::clone(&slot)))
             .await

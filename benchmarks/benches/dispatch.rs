@@ -12,13 +12,14 @@
 //! - `ours_attempt`: one whole attempt as a worker runs it (`ActivityEnvironment`: the slot, the
 //!   lookup, the context, the span, the spawned task), for scale.
 
-use std::collections::HashMap;
-
+use activity_benchmarks::dispatch::{
+    context, generated, hand_written_seed, hand_written_three, label, seed_input, three,
+    three_input, your_activity,
+};
 use activity_benchmarks::{YourParams, greet};
+use activity_runtime::activity_set;
 use activity_runtime::definition::ActivityDefinition;
-use activity_runtime::payload::{self, Payload};
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext as OurContext, activity, activity_set};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use temporalio_common::data_converters::{
     ActivitySerializationContext, GenericPayloadConverter, MultiArgs3, PayloadConverter,
@@ -27,20 +28,6 @@ use temporalio_common::data_converters::{
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use temporalio_sdk::testing::ActivityEnvironment as OfficialEnvironment;
-
-#[activity(name = "your_activity")]
-async fn your_activity(input: YourParams) -> String {
-    greet(&input)
-}
-
-#[activity]
-async fn three(name: String, count: u32, tags: Vec<String>) -> String {
-    label(&name, count, &tags)
-}
-
-fn label(name: &str, count: u32, tags: &[String]) -> String {
-    format!("{name}×{count} [{}]", tags.join(","))
-}
 
 struct Official;
 
@@ -65,45 +52,6 @@ impl Official {
     }
 }
 
-fn seed_input() -> Vec<Payload> {
-    vec![
-        payload::encode(&YourParams {
-            greeting: "Hello".into(),
-            name: "World".into(),
-        })
-        .unwrap(),
-    ]
-}
-
-fn three_input() -> Vec<Payload> {
-    vec![
-        payload::encode("tea").unwrap(),
-        payload::encode(&3u32).unwrap(),
-        payload::encode(&vec!["green".to_string(), "loose".to_string()]).unwrap(),
-    ]
-}
-
-/// A JSON result payload, as every SDK writes one.
-fn json_payload(data: Vec<u8>) -> Payload {
-    Payload {
-        metadata: HashMap::from([("encoding".to_string(), b"json/plain".to_vec())]),
-        data,
-        ..Payload::default()
-    }
-}
-
-fn hand_written_seed(input: Vec<Payload>) -> Payload {
-    let params: YourParams = serde_json::from_slice(&input[0].data).unwrap();
-    json_payload(serde_json::to_vec(&greet(&params)).unwrap())
-}
-
-fn hand_written_three(input: Vec<Payload>) -> Payload {
-    let name: String = serde_json::from_slice(&input[0].data).unwrap();
-    let count: u32 = serde_json::from_slice(&input[1].data).unwrap();
-    let tags: Vec<String> = serde_json::from_slice(&input[2].data).unwrap();
-    json_payload(serde_json::to_vec(&label(&name, count, &tags)).unwrap())
-}
-
 fn dispatch(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -122,16 +70,11 @@ fn dispatch(c: &mut Criterion) {
         b.iter_batched(|| input.clone(), hand_written_seed, BatchSize::SmallInput)
     });
     let definition = ActivityDefinition::of::<your_activity>();
-    let context = OurContext::new(activity_runtime::context::ActivityInfo::new(
-        "your_activity",
-    ));
+    let seed_context = context("your_activity");
     group.bench_function(BenchmarkId::new("ours", "seed"), |b| {
         b.to_async(&runtime).iter_batched(
-            || (context.clone(), input.clone()),
-            |(context, input)| async {
-                let invocation = definition.start(context, input).unwrap();
-                invocation.run_inline().await.unwrap()
-            },
+            || (seed_context.clone(), input.clone()),
+            |(context, input)| generated(&definition, context, input),
             BatchSize::SmallInput,
         )
     });
@@ -167,14 +110,11 @@ fn dispatch(c: &mut Criterion) {
         b.iter_batched(|| input.clone(), hand_written_three, BatchSize::SmallInput)
     });
     let definition = ActivityDefinition::of::<three>();
-    let context = OurContext::new(activity_runtime::context::ActivityInfo::new("three"));
+    let three_context = context("three");
     group.bench_function(BenchmarkId::new("ours", "three"), |b| {
         b.to_async(&runtime).iter_batched(
-            || (context.clone(), input.clone()),
-            |(context, input)| async {
-                let invocation = definition.start(context, input).unwrap();
-                invocation.run_inline().await.unwrap()
-            },
+            || (three_context.clone(), input.clone()),
+            |(context, input)| generated(&definition, context, input),
             BatchSize::SmallInput,
         )
     });

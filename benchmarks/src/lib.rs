@@ -2,6 +2,7 @@
 //! the measurements of a worker process (`/proc`) and of latencies; and, in [`driver`], what
 //! the drivers share.
 
+pub mod dispatch;
 pub mod driver;
 
 use std::time::Duration;
@@ -38,7 +39,7 @@ pub struct WorkerArgs {
     pub pollers: Option<usize>,
 }
 
-/// The runtime flavour a worker binary runs on: `--runtime multi|current|split`.
+/// The runtime flavour a worker binary runs on: `--runtime multi|current|split|spawned`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavour {
     /// `#[tokio::main]`'s.
@@ -48,6 +49,9 @@ pub enum Flavour {
     /// The floor only: Core on a current-thread runtime of its own thread, the activities on
     /// the multi-thread runtime a user's `#[tokio::main]` builds.
     Split,
+    /// The floor only: the multi-thread runtime, with the poll loop spawned as one of its tasks
+    /// rather than run by `block_on` on the main thread.
+    Spawned,
 }
 
 /// The value after flag `name` in `args`, as in `--rounds 3`.
@@ -75,6 +79,7 @@ impl WorkerArgs {
             None | Some("multi") => Flavour::Multi,
             Some("current") => Flavour::Current,
             Some("split") => Flavour::Split,
+            Some("spawned") => Flavour::Spawned,
             Some(_) => usage(),
         };
         let core_thread = match value("--core-thread").as_deref() {
@@ -99,7 +104,9 @@ impl WorkerArgs {
     pub fn runtime(&self) -> tokio::runtime::Runtime {
         let mut builder = match self.runtime {
             Flavour::Current => tokio::runtime::Builder::new_current_thread(),
-            Flavour::Multi | Flavour::Split => tokio::runtime::Builder::new_multi_thread(),
+            Flavour::Multi | Flavour::Split | Flavour::Spawned => {
+                tokio::runtime::Builder::new_multi_thread()
+            }
         };
         builder.enable_all().build().expect("a tokio runtime")
     }

@@ -20,6 +20,7 @@ use std::time::Duration;
 use activity_runtime::connection::Compression;
 use activity_runtime::payload::ByteBuf;
 use activity_runtime::payload::codec::EncryptionCodec;
+use activity_runtime::worker::WorkerBuilder;
 use activity_runtime::{
     ActivityContext, ActivityError, ConnectionConfig, Worker, activity, activity_set,
 };
@@ -282,8 +283,18 @@ fn milliseconds(name: &str) -> Option<Duration> {
     ))
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// On a multi-thread runtime, or a current-thread one with `TEST_WORKER_RUNTIME=current`.
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let runtime = match std::env::var("TEST_WORKER_RUNTIME").as_deref() {
+        Ok("current") => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    }
+    .enable_all()
+    .build()?;
+    runtime.block_on(serve())
+}
+
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(address), Some(task_queue)) = (args.next(), args.next()) else {
         return Err("usage: test-worker ADDRESS TASK_QUEUE".into());
@@ -306,16 +317,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "-" => ConnectionConfig::from_env()?,
         address => ConnectionConfig::new(address)?,
     };
-    let core_thread = std::env::var("TEST_WORKER_CORE_THREAD").as_deref() != Ok("off");
+    // Unset: the builder's default, which depends on the runtime.
+    let core_thread = match std::env::var("TEST_WORKER_CORE_THREAD").as_deref() {
+        Ok("on") => Some(true),
+        Ok("off") => Some(false),
+        _ => None,
+    };
+    let with_core_thread = |builder: WorkerBuilder| match core_thread {
+        Some(own_thread) => builder.core_thread(own_thread),
+        None => builder,
+    };
     if std::env::var_os("TEST_WORKER_DROP_ONE_FIRST").is_some() {
-        let unrun = Worker::builder(&task_queue, activity_set![nap])
-            .connection(connection.clone())
-            .core_thread(core_thread)
-            .build()
-            .await?;
+        let unrun = with_core_thread(
+            Worker::builder(&task_queue, activity_set![nap]).connection(connection.clone()),
+        )
+        .build()
+        .await?;
         drop(unrun);
     }
-    let mut worker = Worker::builder(
+    let mut worker = with_core_thread(Worker::builder(
         task_queue,
         activity_set![
             resumable,
@@ -333,9 +353,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             depth_of,
             typed
         ],
-    )
+    ))
     .connection(connection.compression(compression()))
-    .core_thread(core_thread)
     .max_concurrent_activities(200)
     .graceful_shutdown_period(grace)
     .shutdown_abandon_period(abandon);

@@ -218,10 +218,18 @@ fn until_core_threads(worker: &WorkerProcess, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn core_runs_on_one_thread_per_worker_and_a_worker_dropped_unrun_ends_its_thread() {
-    for (setting, threads) in [("on", 1), ("off", 0)] {
+    // "default": by default, Core has a thread of its own on a multi-thread runtime only.
+    for (setting, runtime, threads) in [
+        ("on", "multi", 1),
+        ("off", "multi", 0),
+        ("default", "multi", 1),
+        ("default", "current", 0),
+        ("on", "current", 1),
+    ] {
         let queue = server::task_queue("core-thread");
         let env = [
             ("TEST_WORKER_CORE_THREAD", setting),
+            ("TEST_WORKER_RUNTIME", runtime),
             ("TEST_WORKER_DROP_ONE_FIRST", "1"),
         ];
         let worker = tokio::task::spawn_blocking({
@@ -250,7 +258,7 @@ async fn core_runs_on_one_thread_per_worker_and_a_worker_dropped_unrun_ends_its_
                 .await
                 .unwrap(),
             5,
-            "TEST_WORKER_CORE_THREAD={setting}"
+            "core_thread {setting} on a {runtime}-thread runtime"
         );
         worker.kill();
     }

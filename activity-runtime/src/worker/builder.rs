@@ -12,7 +12,7 @@ use temporalio_sdk_core::{
     CoreRuntime, PollerBehavior, RuntimeOptions, Worker as CoreWorker, WorkerConfig, WorkerTuner,
     WorkerVersioningStrategy, init_worker,
 };
-use tokio::runtime::Handle;
+use tokio::runtime::{Handle, RuntimeFlavor};
 use tokio::sync::oneshot;
 
 #[cfg(feature = "otlp")]
@@ -35,7 +35,8 @@ pub struct WorkerBuilder {
     core: CoreSettings,
     /// `None`: as the environment says.
     metrics: Option<metrics::Exporter>,
-    core_thread: bool,
+    /// `None`: a thread of its own on a multi-thread runtime only.
+    core_thread: Option<bool>,
 }
 
 /// What Temporal Core takes of the options.
@@ -106,7 +107,7 @@ impl WorkerBuilder {
                 default_heartbeat_throttle_interval: None,
             },
             metrics: None,
-            core_thread: true,
+            core_thread: None,
         }
     }
 }
@@ -263,16 +264,18 @@ impl WorkerBuilder {
         self
     }
 
-    /// Whether Temporal Core runs on a thread of its own (the default), or on the runtime
-    /// that builds the worker, beside the activities.
+    /// Whether Temporal Core runs on a current-thread runtime of a thread of its own, or on the
+    /// runtime that builds the worker, beside the activities. By default, a thread of its own
+    /// when the worker is built on a multi-thread runtime, and that runtime when it is built on
+    /// a current-thread one, where Core already runs as cheaply and a second thread would only
+    /// add a hand-off.
     ///
-    /// On its own thread, Core's polls, completions and gRPC connection run on a
-    /// current-thread runtime, which spends less CPU on them than a multi-thread one, while the
-    /// activities run on the runtime that calls [`Worker::run`], as they would otherwise:
-    /// `Handle::current()` in an activity, async or blocking, is that runtime. It costs one
-    /// thread, named `temporal-core`, and a hand-off of each attempt between the two runtimes;
-    /// BENCHMARKS.md measures both ways. `false` keeps everything on the caller's runtime, for
-    /// a process that must not start threads of its own.
+    /// Either way the activities run on the runtime that calls [`Worker::run`]:
+    /// `Handle::current()` in an activity, async or blocking, is that runtime. A thread of its
+    /// own, named `temporal-core`, keeps Core's many small tasks off the multi-thread runtime's
+    /// work-stealing and cross-thread wake-ups, for one hand-off of each attempt between the two
+    /// runtimes; BENCHMARKS.md measures every combination. `false` keeps everything on the
+    /// caller's runtime, for a process that must not start threads of its own.
     ///
     /// ```no_run
     /// use activity_runtime::{Worker, activity_set};
@@ -287,7 +290,7 @@ impl WorkerBuilder {
     /// # }
     /// ```
     pub fn core_thread(mut self, own_thread: bool) -> Self {
-        self.core_thread = own_thread;
+        self.core_thread = Some(own_thread);
         self
     }
 
@@ -327,7 +330,9 @@ impl WorkerBuilder {
         let dispatcher = Dispatcher::new(self.set, self.options)?;
         let (started, start) = oneshot::channel();
         let (run, run_requested) = oneshot::channel::<Handle>();
-        let own_thread = self.core_thread;
+        let own_thread = self
+            .core_thread
+            .unwrap_or_else(|| Handle::current().runtime_flavor() != RuntimeFlavor::CurrentThread);
         let core_dispatcher = dispatcher.clone();
         // Everything Core owns, its connection's tasks included, is made on the runtime it runs
         // on, so that its work stays there.

@@ -48,7 +48,7 @@
 //! | `otlp_metrics` (feature `otlp`) | the `OTEL_EXPORTER_OTLP_*` variables, else none | push them to an OpenTelemetry collector instead |
 //! | [`state`](WorkerBuilder::state), [`instance`](WorkerBuilder::instance) | none | values for `State<T>` parameters; the methods of an `#[activities]` block |
 //! | [`identity`](WorkerBuilder::identity) | `pid@hostname` | |
-//! | [`core_thread`](WorkerBuilder::core_thread) | on | Temporal Core on a current-thread runtime of a thread of its own; off, on the runtime that calls [`run`](Worker::run): see [Runtimes](#runtimes) |
+//! | [`core_thread`](WorkerBuilder::core_thread) | on, when built on a multi-thread runtime | Temporal Core on a current-thread runtime of a thread of its own; off, on the runtime that builds the worker: see [Runtimes](#runtimes) |
 //!
 //! **Sizing.** `max_concurrent_activities` bounds what one worker runs at once; size it to what
 //! its memory and downstream services take, and run more workers for more. Plain-`fn`
@@ -59,18 +59,20 @@
 //!
 //! # Runtimes
 //!
-//! The activities run on the tokio runtime that calls [`Worker::run`], whatever its flavour:
-//! `tokio::runtime::Handle::current()` inside an activity is that runtime, an async activity
-//! runs on its threads, and a blocking one, on the worker's own pool, enters it. A
-//! current-thread `#[tokio::main(flavor = "current_thread")]` works as well as the default.
+//! The activities run on the tokio runtime that calls [`Worker::run`] (with Core on the
+//! caller's runtime, the one that built the worker: the same one, unless a program moves the
+//! worker between runtimes), whatever its flavour: `tokio::runtime::Handle::current()` inside
+//! an activity is that runtime, an async activity runs on its threads, and a blocking one, on
+//! the worker's own pool, enters it. A current-thread
+//! `#[tokio::main(flavor = "current_thread")]` works as well as the default.
 //!
 //! Temporal Core, which polls, completes, heartbeats and holds the gRPC connection, runs by
 //! default on a current-thread runtime of a thread of its own, named `temporal-core`, one per
-//! worker. Its many small tasks wake one another, and on a multi-thread runtime each wake-up
-//! may cross threads; on a thread of their own they cost what a current-thread worker costs,
-//! a third less CPU per activity (BENCHMARKS.md in the repository), while the activities keep
-//! the runtime's parallelism. [`core_thread(false)`](WorkerBuilder::core_thread) runs Core on
-//! the caller's runtime instead, for a process that must not start threads of its own.
+//! worker, when the worker is built on a multi-thread runtime; on a current-thread runtime it
+//! runs there, beside the activities, since it already runs as cheaply there and a second
+//! thread would only add a hand-off. [`core_thread`](WorkerBuilder::core_thread) chooses
+//! either way; `false` suits a process that must not start threads of its own.
+//! BENCHMARKS.md (in the repository) measures every combination.
 //!
 //! A panic on Core's thread (in Core, or in a tracing subscriber called there) stops the worker:
 //! [`run`](Worker::run) returns [`WorkerError::CoreStopped`] after shutting the attempts in

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release -p activity-benchmarks --bin scale -- \
-//!     [--tables concurrency,memory,isolation] [--workers ours,official,python,core] \
+//!     [--tables concurrency,memory,isolation] [--workers ours,official,python,core,core-split] \
 //!     [--rounds 3] [--smoke]
 //! ```
 //!
@@ -343,7 +343,7 @@ fn settings() -> anyhow::Result<Settings> {
         tables,
         subjects: select(
             value("--workers").as_deref(),
-            &["ours", "official", "python", "core"],
+            &["ours", "official", "python", "core", "core-split"],
         )?,
         rounds: value("--rounds").map_or(Ok(if smoke { 1 } else { 3 }), |v| v.parse())?,
         smoke,

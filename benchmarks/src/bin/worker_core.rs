@@ -5,7 +5,9 @@
 //! `--runtime split` answers whether a worker could have a current-thread runtime's lower
 //! cost without its users changing their `#[tokio::main]`: Core, its polls and its gRPC
 //! connection on a current-thread runtime of their own thread, the activities' bodies on the
-//! user's multi-thread runtime, as a worker would have to run them.
+//! user's multi-thread runtime, as a worker would have to run them. `--runtime spawned` keeps
+//! one multi-thread runtime but polls from a task of it rather than from `block_on` on the
+//! main thread, which every poll result would otherwise have to wake.
 
 use std::sync::Arc;
 
@@ -35,7 +37,11 @@ fn main() -> anyhow::Result<()> {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     }
-    args.runtime().block_on(serve(args.clone(), None))
+    let runtime = args.runtime();
+    if args.runtime == Flavour::Spawned {
+        return runtime.block_on(tokio::spawn(serve(args.clone(), None)))?;
+    }
+    runtime.block_on(serve(args.clone(), None))
 }
 
 /// Serves until SIGTERM; the activities' bodies run on `activities` when given, else beside

@@ -112,12 +112,12 @@ pub fn select(list: Option<&str>, default: &[&str]) -> anyhow::Result<Vec<Subjec
 }
 
 /// The workers `e2e` compares unless told otherwise.
-pub const COMPARED: [&str; 12] = [
+pub const COMPARED: [&str; 13] = [
     "ours",
     "ours-gzip",
     "ours-shared",
     "ours-current",
-    "ours-current-shared",
+    "ours-current-core-thread",
     "official",
     "official-no-gzip",
     "python",
@@ -125,6 +125,7 @@ pub const COMPARED: [&str; 12] = [
     "core",
     "core-current",
     "core-split",
+    "core-spawned",
 ];
 
 /// Every worker the benchmark knows: ours at its defaults and at each peer's settings, the
@@ -162,7 +163,7 @@ pub fn subjects() -> anyhow::Result<Vec<Subject>> {
             &["--compression", "none", "--runtime", "current"],
         )?,
         rust(
-            "ours-current-shared",
+            "ours-current-core-thread",
             "worker_ours",
             &[
                 "--compression",
@@ -170,7 +171,7 @@ pub fn subjects() -> anyhow::Result<Vec<Subject>> {
                 "--runtime",
                 "current",
                 "--core-thread",
-                "off",
+                "on",
             ],
         )?,
         rust("official", "worker_official", &[])?,
@@ -195,6 +196,11 @@ pub fn subjects() -> anyhow::Result<Vec<Subject>> {
             "core-split",
             "worker_core",
             &["--compression", "none", "--runtime", "split"],
+        )?,
+        rust(
+            "core-spawned",
+            "worker_core",
+            &["--compression", "none", "--runtime", "spawned"],
         )?,
         // Only when named: what the number of pollers costs.
         rust("ours-1-poller", "worker_ours", &["--pollers", "1"])?,

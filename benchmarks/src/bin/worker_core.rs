@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
     }
     let runtime = args.runtime();
     if args.runtime == Flavour::Spawned {
-        return runtime.block_on(tokio::spawn(serve(args.clone(), None)))?;
+        return runtime.block_on(async move { tokio::spawn(serve(args, None)).await? });
     }
     runtime.block_on(serve(args.clone(), None))
 }

@@ -30,7 +30,10 @@ const _: () = {
             ::core::result::Result::Ok(
                 ::activity_runtime::__private::Invocation::from_future(
                     whoami(__activity_parameter0, __activity_parameter1),
-                    ::activity_runtime::__private::finish_result::<String, ActivityError>,
+                    |__activity_output| ::activity_runtime::__private::finish_result::<
+                        String,
+                        ActivityError,
+                    >(__activity_output),
                 ),
             )
         }

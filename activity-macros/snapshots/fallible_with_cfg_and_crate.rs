@@ -36,7 +36,10 @@ const _: () = {
             ::core::result::Result::Ok(
                 my_runtime::__private::Invocation::from_future(
                     charge(__activity_parameter0, __activity_parameter1),
-                    my_runtime::__private::finish_result::<Receipt, _>,
+                    |__activity_output| my_runtime::__private::finish_result::<
+                        Receipt,
+                        _,
+                    >(__activity_output),
                 ),
             )
         }

@@ -124,7 +124,10 @@ const _: () = {
                         __activity_parameter0,
                         __activity_parameter1,
                     ),
-                    ::activity_runtime::__private::finish_result::<(), Error>,
+                    |__activity_output| ::activity_runtime::__private::finish_result::<
+                        (),
+                        Error,
+                    >(__activity_output),
                 ),
             )
         }

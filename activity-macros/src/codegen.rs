@@ -319,9 +319,11 @@ fn output_parts(rt: &TokenStream, output: &Output<'_>) -> (TokenStream, TokenStr
             };
             let ok = ok.map_or_else(|| quote!(_), |ok| quote!(#ok));
             let err = err.map_or_else(|| quote!(_), |err| quote!(#err));
+            // Called, not passed as a function: `finish_result` is `#[track_caller]`, and an
+            // error it converts is located at the call, which this spans at the return type.
             (
                 ok_type,
-                quote_spanned!(whole.span()=> #rt::finish_result::<#ok, #err>),
+                quote_spanned!(whole.span()=> |__activity_output| #rt::finish_result::<#ok, #err>(__activity_output)),
             )
         }
     }

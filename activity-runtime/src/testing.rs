@@ -413,6 +413,20 @@ impl ActivityEnvironmentBuilder {
         Ok(self)
     }
 
+    /// The details that `ActivityContext::last_heartbeat_tuple` returns, one per element of
+    /// the tuple, as if a previous attempt had heartbeated them with `heartbeat_tuple` (or a
+    /// Python one with `activity.heartbeat(a, b)`).
+    ///
+    /// # Errors
+    /// When a detail cannot be encoded.
+    pub fn last_heartbeat_tuple(
+        mut self,
+        details: impl ArgumentList,
+    ) -> Result<Self, PayloadError> {
+        self.last_heartbeat_details = details.into_payloads()?;
+        Ok(self)
+    }
+
     /// Called with each heartbeat's details as it is recorded (Python's `on_heartbeat`).
     pub fn on_heartbeat(mut self, callback: impl Fn(Vec<Payload>) + Send + Sync + 'static) -> Self {
         self.on_heartbeat = Some(Arc::new(callback));

@@ -207,10 +207,20 @@ async fn failure_messages_leave_encoded_by_default_and_read_back_with_the_codec(
         attributes.push(payload::decode::<serde_json::Value>(&decoded[0]).unwrap());
         level = failure.cause.as_deref();
     }
+    // The stack trace is sealed with the messages, the outermost failure's naming the chain.
+    let stack_trace = attributes[0]["stack_trace"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        stack_trace.starts_with(&format!("at {}:", file!()))
+            && stack_trace.contains("caused by: the card number 4111 is blocked"),
+        "{stack_trace}"
+    );
     assert_eq!(
         attributes,
         [
-            serde_json::json!({ "message": "payment refused", "stack_trace": "" }),
+            serde_json::json!({ "message": "payment refused", "stack_trace": stack_trace }),
             serde_json::json!({ "message": "the card number 4111 is blocked", "stack_trace": "" }),
         ]
     );
@@ -218,6 +228,7 @@ async fn failure_messages_leave_encoded_by_default_and_read_back_with_the_codec(
     let read = env.run(fail_with_causes::ACTIVITY, ()).await.unwrap_err();
     assert_eq!(read.message(), "payment refused");
     assert_eq!(read.causes()[0].message, "the card number 4111 is blocked");
+    assert_eq!(read.stack_trace(), stack_trace, "read back with the codec");
 }
 
 #[tokio::test]

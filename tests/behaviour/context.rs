@@ -105,6 +105,139 @@ async fn heartbeats_are_captured_and_the_next_attempt_resumes_from_the_last_deta
     );
 }
 
+/// Resumes from a step and a cursor, heartbeated as two details.
+#[activity]
+fn export_pages(ctx: ActivityContext, pages: u64) -> Result<(u64, String), ActivityError> {
+    let (start, cursor) = ctx
+        .last_heartbeat_tuple::<(u64, Option<String>)>()?
+        .unwrap_or((0, None));
+    for page in start + 1..=pages {
+        ctx.heartbeat_tuple((page, format!("cursor-{page}")));
+    }
+    Ok((start, cursor.unwrap_or_default()))
+}
+
+#[tokio::test]
+async fn several_heartbeat_details_go_out_one_payload_each_and_read_back_as_a_tuple() {
+    let first = ActivityEnvironment::new(activity_set![export_pages]).unwrap();
+    assert_eq!(
+        first.run(export_pages::ACTIVITY, (2,)).await.unwrap(),
+        (0, String::new())
+    );
+    let last = first.heartbeats().pop().expect("heartbeats");
+    assert_eq!(last.len(), 2, "one payload per detail");
+    assert_eq!(
+        activity_runtime::payload::decode::<String>(&last[1]).unwrap(),
+        "cursor-2"
+    );
+
+    let resumed = async |details: Vec<activity_runtime::payload::Payload>| {
+        let retry = ActivityEnvironment::builder(activity_set![export_pages])
+            .last_heartbeat_tuple(details)
+            .unwrap()
+            .build()
+            .unwrap();
+        retry.run(export_pages::ACTIVITY, (4,)).await
+    };
+    assert_eq!(
+        resumed(last.clone()).await.unwrap(),
+        (2, "cursor-2".to_string())
+    );
+    // A detail missing at the end reads as `None` for an `Option` element.
+    assert_eq!(
+        resumed(last[..1].to_vec()).await.unwrap(),
+        (2, String::new())
+    );
+
+    let three = ActivityEnvironment::builder(activity_set![export_pages])
+        .last_heartbeat_tuple((2u64, "cursor-2", true))
+        .unwrap()
+        .build()
+        .unwrap();
+    let error = three.run(export_pages::ACTIVITY, (4,)).await.unwrap_err();
+    assert_eq!(error.error_type(), "HeartbeatDetailsDecodeError");
+    assert!(
+        error
+            .message()
+            .contains("expected 2 payloads, one per element of the tuple, but found 3"),
+        "{}",
+        error.message()
+    );
+    let wrong = ActivityEnvironment::builder(activity_set![export_pages])
+        .last_heartbeat_tuple(("two", "cursor-2"))
+        .unwrap()
+        .build()
+        .unwrap();
+    let error = wrong.run(export_pages::ACTIVITY, (4,)).await.unwrap_err();
+    assert!(
+        error.message().contains("element 0: "),
+        "{}",
+        error.message()
+    );
+}
+
+/// Works 700 ms; heartbeats once, after 250 ms, when asked to.
+#[activity]
+async fn work_then_maybe_heartbeat(ctx: ActivityContext, heartbeat: bool) {
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    if heartbeat {
+        ctx.heartbeat(&"own");
+    }
+    tokio::time::sleep(Duration::from_millis(450)).await;
+}
+
+/// The heartbeats of an attempt with `heartbeat_timeout` that resumes from "previous", each
+/// decoded as its one detail.
+async fn auto_heartbeats(
+    heartbeat_timeout: Option<Duration>,
+    auto: bool,
+    own: bool,
+) -> Vec<String> {
+    let mut info = ActivityInfo::new("work_then_maybe_heartbeat");
+    info.heartbeat_timeout = heartbeat_timeout;
+    let env = ActivityEnvironment::builder(activity_set![work_then_maybe_heartbeat])
+        .info(info)
+        .last_heartbeat_details(&"previous")
+        .unwrap()
+        .auto_heartbeat(auto)
+        .build()
+        .unwrap();
+    env.run(work_then_maybe_heartbeat::ACTIVITY, (own,))
+        .await
+        .unwrap();
+    env.heartbeat_details::<String>().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_heartbeats_resend_the_latest_details_only_while_the_activity_is_silent() {
+    let ticks = Some(Duration::from_millis(200));
+    let silent = auto_heartbeats(ticks, true, false).await;
+    assert!(silent.len() >= 3, "every 100 ms of 700: {silent:?}");
+    assert!(
+        silent.iter().all(|details| details == "previous"),
+        "{silent:?}"
+    );
+    let own = auto_heartbeats(ticks, true, true).await;
+    assert_eq!(own.first().map(String::as_str), Some("previous"), "{own:?}");
+    assert!(own.contains(&"own".to_string()), "{own:?}");
+    let after_own = own.iter().skip_while(|details| *details != "own");
+    assert!(after_own.clone().count() >= 2, "{own:?}");
+    assert!(
+        after_own.skip(1).all(|details| details == "own"),
+        "the latest, not the previous: {own:?}"
+    );
+    assert_eq!(
+        auto_heartbeats(None, true, false).await,
+        Vec::<String>::new(),
+        "no timeout"
+    );
+    assert_eq!(
+        auto_heartbeats(ticks, false, false).await,
+        Vec::<String>::new(),
+        "off"
+    );
+}
+
 #[activity]
 async fn wait_for_cancel_async(ctx: ActivityContext) -> Result<(), ActivityError> {
     ctx.heartbeat(&"started");

@@ -1,6 +1,7 @@
 //! How an activity's failure reaches the server: the type (the Rust error's name by default),
 //! non-retryable, details, next retry delay, the benign category, the `source()` chain as
-//! Temporal causes, and cancellation.
+//! Temporal causes, cancellation, and the stack trace: where the error was made, or the line
+//! that panicked.
 
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ async fn charge() -> Result<(), BankUnreachable> {
         source: std::io::Error::other("connection refused"),
     })
 }
+
+/// The line of `validate` that makes its error.
+const VALIDATE_ERROR_AT: u32 = line!() + 4;
 
 #[activity]
 fn validate(card: String) -> Result<(), ActivityError> {
@@ -82,4 +86,51 @@ async fn anyhow_context_becomes_the_message_and_the_cause() {
         .unwrap_err();
     assert_eq!(error.message(), "could not write the receipt");
     assert_eq!(error.causes()[0].message, "disk full");
+}
+
+/// The lines of the two panics below.
+const ASYNC_PANIC_AT: u32 = line!() + 5;
+const BLOCKING_PANIC_AT: u32 = line!() + 9;
+
+#[activity]
+async fn panic_async() {
+    panic!("async activity panicked on purpose")
+}
+
+#[activity]
+fn panic_blocking() {
+    panic!("blocking activity panicked on purpose")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_names_its_line_async_and_blocking() {
+    let env = ActivityEnvironment::new(activity_set![panic_async, panic_blocking]).unwrap();
+    let async_panic = env.run(panic_async::ACTIVITY, ()).await.unwrap_err();
+    let blocking_panic = env.run(panic_blocking::ACTIVITY, ()).await.unwrap_err();
+    for (error, line) in [
+        (async_panic, ASYNC_PANIC_AT),
+        (blocking_panic, BLOCKING_PANIC_AT),
+    ] {
+        assert_eq!(error.error_type(), "Panic");
+        let trace = error.to_failure().stack_trace;
+        assert!(
+            trace.starts_with(&format!("panicked at {}:{line}:", file!())),
+            "{trace}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_returned_error_names_the_line_that_made_it() {
+    let error = environment()
+        .run(validate::ACTIVITY, ("4242".into(),))
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .stack_trace()
+            .starts_with(&format!("at {}:{VALIDATE_ERROR_AT}:", file!())),
+        "{}",
+        error.stack_trace()
+    );
 }

@@ -1,7 +1,8 @@
 //! Heartbeats through a codec stay bounded and in order, on our worker and on the official
 //! SDK's: when the codec falls behind, only the latest details wait, and what is pending is
 //! delivered before the attempt's outcome, so a retry resumes from the last heartbeat, never
-//! from older details.
+//! from older details. Several details in one heartbeat travel between Python and Rust in
+//! both directions.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,13 +10,20 @@ use std::time::Duration;
 
 use crate::official_sdk::beside_official_worker;
 use crate::support::calls::{self, options, result_within, start};
+use crate::support::deadline::within;
+use crate::support::peers;
 use crate::support::server::{self, Served};
+use activity_runtime::context::TaskToken;
 use activity_runtime::payload::Payload;
 use activity_runtime::payload::codec::{
     PayloadCodec, PayloadConversionError, SerializationContextData,
 };
 use activity_runtime::testing::ActivityEnvironment;
-use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set, official};
+use activity_runtime::{
+    ActivityContext, ActivityError, State, Worker, activity, activity_set, official,
+};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use futures::future::BoxFuture;
 use temporalio_common::data_converters::{
     DataConverter, DefaultFailureConverter, PayloadConverter,
@@ -303,5 +311,166 @@ async fn heartbeat_details_of_another_type_fail_the_retry_naming_the_type() {
         ),
         "{message}"
     );
+    worker.stop().await;
+}
+
+/// Where `resume_export` sends the task token of the attempt that hands off.
+#[derive(Clone)]
+struct Tokens(tokio::sync::mpsc::UnboundedSender<TaskToken>);
+
+/// Resumes from the two details its previous attempt heartbeated; the first attempt hands its
+/// completion off, so that Python heartbeats and fails it.
+#[activity]
+async fn resume_export(
+    ctx: ActivityContext,
+    tokens: State<Tokens>,
+) -> Result<(u64, String), ActivityError> {
+    if let Some(resumed) = ctx.last_heartbeat_tuple::<(u64, String)>()? {
+        return Ok(resumed);
+    }
+    let _ = tokens.0.send(ctx.info().task_token.clone());
+    Err(ActivityError::complete_async())
+}
+
+/// Heartbeats three details once, then waits until its heartbeat timeout ends it.
+#[activity]
+async fn heartbeat_then_stall(ctx: ActivityContext) -> Result<(), ActivityError> {
+    ctx.heartbeat_tuple((3u64, "page-3", true));
+    ctx.cancelled().await;
+    Err(ActivityError::cancelled())
+}
+
+/// Several heartbeat details, in both directions: our attempt resumes from the two that Python
+/// heartbeated for the attempt before it (`handle.heartbeat(7, "cursor-9")`), and a Python
+/// workflow reads the three ours heartbeated from the timeout that ended it, as a Python
+/// activity's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_heartbeat_details_go_both_ways_between_python_and_rust() {
+    let (sender, mut tokens) = tokio::sync::mpsc::unbounded_channel();
+    let queue = server::task_queue("several-details");
+    let worker = server::start_worker_with(
+        Worker::builder(&queue, activity_set![resume_export, heartbeat_then_stall])
+            .state(Tokens(sender)),
+    )
+    .await;
+    let client = calls::client().await;
+    let export = start::<(u64, String)>(
+        &client,
+        "resume_export",
+        (),
+        options(&queue, Duration::from_secs(60), None, 2),
+    )
+    .await;
+    let token = within(Duration::from_secs(30), "the hand-off", tokens.recv())
+        .await
+        .expect("a task token");
+    let out: serde_json::Value = peers::python(
+        "heartbeat_details.py",
+        &["fail_after", &BASE64.encode(token.as_bytes())],
+    )
+    .await;
+    assert_eq!(out, serde_json::json!({"failed": true}));
+    assert_eq!(
+        result_within(&export, Duration::from_secs(30))
+            .await
+            .expect("attempt 2 completes"),
+        (7, "cursor-9".to_string()),
+        "attempt 2 read Python's two details as a tuple"
+    );
+
+    let out: serde_json::Value =
+        peers::python("heartbeat_details.py", &["timed_out", &queue]).await;
+    assert_eq!(
+        out,
+        serde_json::json!({"outcome": "TimeoutError", "details": [3, "page-3", true]}),
+        "Python read our three details"
+    );
+    println!(
+        "heartbeats: attempt 2 resumed from Python's (7, \"cursor-9\"); a Python workflow read \
+         ours as [3, \"page-3\", true] from the heartbeat timeout"
+    );
+    worker.stop().await;
+}
+
+/// Works for `seconds` (60 when not given) without a heartbeat of its own, until cancelled.
+#[activity]
+async fn work_silently(ctx: ActivityContext, seconds: Option<u64>) -> Result<u64, ActivityError> {
+    let seconds = seconds.unwrap_or(60);
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_secs(seconds)) => Ok(seconds),
+        () = ctx.cancelled() => Err(ActivityError::cancelled()),
+    }
+}
+
+/// The same on a blocking thread, which polls its cancellation.
+#[activity]
+fn work_silently_blocking(
+    ctx: ActivityContext,
+    seconds: Option<u64>,
+) -> Result<u64, ActivityError> {
+    let seconds = seconds.unwrap_or(60);
+    let until = std::time::Instant::now() + Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if ctx.is_cancelled() {
+            return Err(ActivityError::cancelled());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(seconds)
+}
+
+/// With `auto_heartbeat`, an activity that never heartbeats outlives its 2 s heartbeat timeout
+/// and completes, and a Python workflow's cancellation reaches it through the automatic
+/// heartbeats' answers before that timeout could end it: async and blocking. Without it, the
+/// same activity times out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auto_heartbeat_a_silent_activity_outlives_its_heartbeat_timeout_and_hears_its_cancellation()
+ {
+    let heartbeat_timeout = Some(Duration::from_secs(2));
+    let queue = server::task_queue("auto-heartbeat");
+    let worker = server::start_worker_with(
+        Worker::builder(&queue, activity_set![work_silently, work_silently_blocking])
+            .auto_heartbeat(true),
+    )
+    .await;
+    let client = calls::client().await;
+    for name in ["work_silently", "work_silently_blocking"] {
+        let silent = start::<u64>(
+            &client,
+            name,
+            (Some(5u64),),
+            options(&queue, Duration::from_secs(60), heartbeat_timeout, 1),
+        )
+        .await;
+        assert_eq!(
+            result_within(&silent, Duration::from_secs(30))
+                .await
+                .unwrap_or_else(|error| panic!("{name} completes: {error}")),
+            5,
+            "{name}"
+        );
+        let out: serde_json::Value =
+            peers::python("cancel_rust_activity.py", &[&queue, name]).await;
+        assert_eq!(
+            out,
+            serde_json::json!({"cancelled": true, "cause": "CancelledError"}),
+            "{name}: cancelled through the automatic heartbeats, not timed out"
+        );
+    }
+    worker.stop().await;
+
+    let unaided = server::task_queue("no-auto-heartbeat");
+    let worker = server::start_worker(&unaided, activity_set![work_silently]).await;
+    let silent = start::<u64>(
+        &client,
+        "work_silently",
+        (Some(5u64),),
+        options(&unaided, Duration::from_secs(60), heartbeat_timeout, 1),
+    )
+    .await;
+    let error = result_within(&silent, Duration::from_secs(30))
+        .await
+        .expect_err("times out without heartbeats");
+    assert!(format!("{error:?}").contains("Timeout"), "{error:?}");
     worker.stop().await;
 }

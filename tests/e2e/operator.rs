@@ -1,6 +1,6 @@
-//! An operator's pause, unpause and reset, from the Temporal CLI, of an activity that a workflow
-//! runs and that is written the natural way: it returns `ActivityError::cancelled()` when its
-//! context is cancelled. The attempt ends within one heartbeat interval as a retryable
+//! An operator's pause, unpause and reset, from the Temporal CLI and from Rust
+//! (`client::ActivityOperator`), of an activity that a workflow runs and that is written the
+//! natural way: it returns `ActivityError::cancelled()` when its context is cancelled. The attempt ends within one heartbeat interval as a retryable
 //! `ActivityPause` or `ActivityReset` failure, as every SDK reports them, so the server holds a
 //! paused activity and starts a reset one again; a workflow's cancellation still arrives as a
 //! cancellation. On our worker and on the official SDK's, async and blocking.
@@ -8,13 +8,20 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use activity_runtime::client::{RetryPolicy, signal_workflow};
+use activity_runtime::client::{
+    ActivityOperator, OperatorError, OptionsUpdate, Reset, RetryPolicy, StartedActivity,
+    signal_workflow,
+};
 use activity_runtime::context::CancellationDetails;
 use activity_runtime::{ActivityContext, ActivityError, State, Worker, activity, activity_set};
 use activity_runtime::{ActivitySet, official};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use temporalio_client::{WorkflowGetResultOptions, WorkflowStartOptions};
+use temporalio_client::{
+    ActivityDescribeOptions, ActivityExecutionDescription, PendingActivityState,
+    WorkflowGetResultOptions, WorkflowStartOptions,
+};
+use temporalio_common::UntypedActivity;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::workflows::select;
 use temporalio_sdk::{
@@ -240,11 +247,29 @@ enum Host {
     Official,
 }
 
+/// Who gives the operator's commands.
+#[derive(Debug, Clone, Copy)]
+enum By {
+    /// `temporal activity <command> --workflow-id .. --activity-id ..`.
+    Cli,
+    /// `ActivityOperator::of_workflow`.
+    Rust,
+}
+
+/// An operator's command.
+#[derive(Debug, Clone, Copy)]
+enum Command {
+    Pause,
+    Unpause,
+    Reset { clear_heartbeat_details: bool },
+}
+
 /// One workflow of [`Operated`] on a worker of its own, its activity on `host`.
 struct Operation {
     workflow_id: String,
     journal: Journal,
     client: temporalio_client::Client,
+    by: By,
 }
 
 /// How a workflow of [`Operated`] ended.
@@ -257,9 +282,14 @@ struct Ended {
     failure_before_last: Value,
 }
 
-/// Runs `test` on a new workflow whose activity (`body`) runs on `host`, and returns how the
-/// workflow ended.
-async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation) -> Duration) -> Ended {
+/// Runs `test` on a new workflow whose activity (`body`) runs on `host`, with commands given
+/// `by` the CLI or Rust, and returns how the workflow ended.
+async fn operate(
+    host: Host,
+    body: Body,
+    by: By,
+    test: impl AsyncFnOnce(&Operation) -> Duration,
+) -> Ended {
     let journal = Journal::default();
     let queue = server::task_queue("operated");
     let workflow_id = server::task_queue("operated-workflow");
@@ -295,6 +325,7 @@ async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation) -> D
         workflow_id: workflow_id.clone(),
         journal,
         client: client.clone(),
+        by,
     };
     let (report, stopped_after) = beside_official_worker(&client, options, async {
         let handle = client
@@ -327,18 +358,52 @@ async fn operate(host: Host, body: Body, test: impl AsyncFnOnce(&Operation) -> D
 }
 
 impl Operation {
-    /// Runs `temporal activity <action> --workflow-id .. --activity-id ..` with `flags`.
-    async fn activity(&self, action: &str, flags: &[&str]) {
-        let mut args = vec![
-            "activity",
-            action,
-            "--workflow-id",
-            &self.workflow_id,
-            "--activity-id",
-            ACTIVITY_ID,
-        ];
-        args.extend(flags);
-        temporal(&args).await;
+    /// Gives `command`, from the CLI or from Rust.
+    async fn command(&self, command: Command) {
+        match self.by {
+            By::Cli => {
+                let (action, flags): (&str, &[&str]) = match command {
+                    Command::Pause => ("pause", &[]),
+                    Command::Unpause => ("unpause", &[]),
+                    Command::Reset {
+                        clear_heartbeat_details: false,
+                    } => ("reset", &[]),
+                    Command::Reset {
+                        clear_heartbeat_details: true,
+                    } => ("reset", &["--clear-heartbeat-details"]),
+                };
+                let mut args = vec![
+                    "activity",
+                    action,
+                    "--workflow-id",
+                    &self.workflow_id,
+                    "--activity-id",
+                    ACTIVITY_ID,
+                ];
+                args.extend(flags);
+                temporal(&args).await;
+            }
+            By::Rust => {
+                let operator =
+                    ActivityOperator::of_workflow(&self.client, &self.workflow_id, "", ACTIVITY_ID);
+                let done = match command {
+                    Command::Pause => operator.pause("operated from Rust").await,
+                    Command::Unpause => operator.unpause().await,
+                    Command::Reset {
+                        clear_heartbeat_details,
+                    } => {
+                        let reset = Reset::new();
+                        let reset = if clear_heartbeat_details {
+                            reset.clear_heartbeat_details()
+                        } else {
+                            reset
+                        };
+                        operator.reset(reset).await
+                    }
+                };
+                done.unwrap_or_else(|error| panic!("{command:?} from Rust: {error}"));
+            }
+        }
     }
 
     /// The workflow's pending activity as `temporal workflow describe` shows it, once
@@ -365,13 +430,13 @@ impl Operation {
         }
     }
 
-    /// Once the first attempt heartbeats, runs `temporal activity <action>` with `flags`, and
-    /// returns why the attempt stopped and how long after the command, which must be within
-    /// one heartbeat interval and the slack.
-    async fn interrupt(&self, action: &str, flags: &[&str]) -> (CancellationDetails, Duration) {
+    /// Once the first attempt heartbeats, gives `command`, and returns why the attempt stopped
+    /// and how long after the command, which must be within one heartbeat interval and the
+    /// slack.
+    async fn interrupt(&self, command: Command) -> (CancellationDetails, Duration) {
         self.heartbeating().await;
         let commanded = Instant::now();
-        self.activity(action, flags).await;
+        self.command(command).await;
         let stopped = self
             .journal
             .stopped_within(HEARTBEAT_INTERVAL + SLACK)
@@ -379,7 +444,8 @@ impl Operation {
         let after = stopped.at - commanded;
         assert!(
             after <= HEARTBEAT_INTERVAL + SLACK,
-            "the attempt stopped {after:?} after `{action}`"
+            "the attempt stopped {after:?} after {command:?} by {:?}",
+            self.by
         );
         (stopped.details.expect("cancelled with details"), after)
     }
@@ -419,9 +485,9 @@ fn application_failure(failure: &Value) -> (String, bool) {
 /// Pauses the running attempt: it stops within one heartbeat interval, the server holds the
 /// activity paused on attempt 2 with a retryable `ActivityPause` failure, and nothing runs
 /// until it is unpaused; then attempt 2 completes, resuming from the first's heartbeats.
-async fn paused_then_unpaused(host: Host, body: Body) {
-    let ended = operate(host, body, async |operation| {
-        let (details, stopped_after) = operation.interrupt("pause", &[]).await;
+async fn paused_then_unpaused(host: Host, body: Body, by: By) {
+    let ended = operate(host, body, by, async |operation| {
+        let (details, stopped_after) = operation.interrupt(Command::Pause).await;
         assert!(details.paused && !details.cancel_requested, "{details:?}");
         let pending = operation
             .pending_until(
@@ -438,7 +504,7 @@ async fn paused_then_unpaused(host: Host, body: Body) {
             "{host:?} {body:?}: {pending:#}"
         );
         assert_eq!(operation.journal.starts(), 1, "nothing runs while paused");
-        operation.activity("unpause", &[]).await;
+        operation.command(Command::Unpause).await;
         stopped_after
     })
     .await;
@@ -454,8 +520,8 @@ async fn paused_then_unpaused(host: Host, body: Body) {
         "{host:?} {body:?}: attempt 2 resumes from the first's heartbeats: {finished:?}"
     );
     println!(
-        "operator: {host:?} worker, {body:?}: paused, the attempt stopped {:.1} s after the CLI's \
-         pause (Core heartbeats every {HEARTBEAT_INTERVAL:?}), the activity held PAUSED on \
+        "operator: {host:?} worker, {body:?}: paused by {by:?}, the attempt stopped {:.1} s after \
+         the pause (Core heartbeats every {HEARTBEAT_INTERVAL:?}), the activity held PAUSED on \
          attempt 2 with a retryable ActivityPause; unpaused, it completed on attempt 2 from step \
          {}",
         ended.stopped_after.as_secs_f64(),
@@ -464,15 +530,14 @@ async fn paused_then_unpaused(host: Host, body: Body) {
 }
 
 /// Resets the running attempt: it stops as a retryable `ActivityReset` failure, and the
-/// activity runs again; with `--clear-heartbeat-details` the next attempt sees none.
-async fn reset(host: Host, body: Body, clear_heartbeat_details: bool) {
-    let flags: &[&str] = if clear_heartbeat_details {
-        &["--clear-heartbeat-details"]
-    } else {
-        &[]
-    };
-    let ended = operate(host, body, async |operation| {
-        let (details, stopped_after) = operation.interrupt("reset", flags).await;
+/// activity runs again; when the reset clears the heartbeat details, the next attempt sees none.
+async fn reset(host: Host, body: Body, by: By, clear_heartbeat_details: bool) {
+    let ended = operate(host, body, by, async |operation| {
+        let (details, stopped_after) = operation
+            .interrupt(Command::Reset {
+                clear_heartbeat_details,
+            })
+            .await;
         assert!(details.reset && !details.cancel_requested, "{details:?}");
         stopped_after
     })
@@ -498,10 +563,10 @@ async fn reset(host: Host, body: Body, clear_heartbeat_details: bool) {
         );
     }
     println!(
-        "operator: {host:?} worker, {body:?}: reset{}, the attempt stopped {:.1} s after the \
-         CLI's reset as a retryable ActivityReset; attempt {} completed, resuming from {:?}",
+        "operator: {host:?} worker, {body:?}: reset by {by:?}{}, the attempt stopped {:.1} s \
+         after the reset as a retryable ActivityReset; attempt {} completed, resuming from {:?}",
         if clear_heartbeat_details {
-            " --clear-heartbeat-details"
+            ", clearing the heartbeat details"
         } else {
             ""
         },
@@ -514,7 +579,7 @@ async fn reset(host: Host, body: Body, clear_heartbeat_details: bool) {
 /// The workflow cancels the running attempt: the activity sees a requested cancellation, and
 /// the workflow a cancelled activity.
 async fn cancelled_by_the_workflow(host: Host, body: Body) {
-    let ended = operate(host, body, async |operation| {
+    let ended = operate(host, body, By::Cli, async |operation| {
         operation.heartbeating().await;
         signal_workflow(&operation.client, &operation.workflow_id, "cancel", ())
             .await
@@ -536,20 +601,28 @@ async fn cancelled_by_the_workflow(host: Host, body: Body) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_attempt_fails_as_activity_pause_and_unpausing_completes_it_on_attempt_2() {
-    paused_then_unpaused(Host::Ours, Body::Async).await;
-    paused_then_unpaused(Host::Ours, Body::Blocking).await;
+    paused_then_unpaused(Host::Ours, Body::Async, By::Cli).await;
+    paused_then_unpaused(Host::Ours, Body::Blocking, By::Cli).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_attempt_fails_as_activity_reset_and_runs_again_with_its_heartbeats() {
-    reset(Host::Ours, Body::Async, false).await;
-    reset(Host::Ours, Body::Blocking, false).await;
+    reset(Host::Ours, Body::Async, By::Cli, false).await;
+    reset(Host::Ours, Body::Blocking, By::Cli, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_that_clears_heartbeat_details_runs_again_without_them() {
-    reset(Host::Ours, Body::Async, true).await;
-    reset(Host::Ours, Body::Blocking, true).await;
+    reset(Host::Ours, Body::Async, By::Cli, true).await;
+    reset(Host::Ours, Body::Blocking, By::Cli, true).await;
+}
+
+/// The same commands from Rust, through `ActivityOperator`, as the server's own requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_rust_pause_unpause_and_both_resets_of_a_workflows_activity() {
+    paused_then_unpaused(Host::Ours, Body::Async, By::Rust).await;
+    reset(Host::Ours, Body::Blocking, By::Rust, false).await;
+    reset(Host::Ours, Body::Async, By::Rust, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -561,7 +634,119 @@ async fn a_workflows_cancellation_still_arrives_as_a_cancellation() {
 /// The official worker drops Core's reasons for a cancellation; the bridge asks the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_the_official_worker_pause_reset_and_cancellation_are_told_apart() {
-    paused_then_unpaused(Host::Official, Body::Async).await;
-    reset(Host::Official, Body::Blocking, false).await;
+    paused_then_unpaused(Host::Official, Body::Async, By::Cli).await;
+    reset(Host::Official, Body::Blocking, By::Cli, false).await;
     cancelled_by_the_workflow(Host::Official, Body::Async).await;
+}
+
+/// The describe of a standalone activity, once `condition` holds of it; fails the test after
+/// `limit`.
+async fn described_until<T>(
+    activity: &StartedActivity<T>,
+    limit: Duration,
+    what: &str,
+    condition: impl Fn(&ActivityExecutionDescription<UntypedActivity>) -> bool,
+) -> ActivityExecutionDescription<UntypedActivity> {
+    within(limit, what, async {
+        loop {
+            let described = activity
+                .handle()
+                .describe(ActivityDescribeOptions::default())
+                .await
+                .expect("describe");
+            if condition(&described) {
+                return described;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await
+}
+
+/// A standalone activity on our worker, operated through its `StartedActivity`: paused, it
+/// stops within a heartbeat interval and the server holds it; its options updated while
+/// paused, the server shows them; unpaused, it completes on attempt 2 from its heartbeats.
+/// Commands the server refuses are errors that name the activity.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_started_standalone_activity_is_paused_updated_and_unpaused_from_rust() {
+    let journal = Journal::default();
+    let queue = server::task_queue("operated-standalone");
+    let worker = server::start_worker_with(
+        Worker::builder(&queue, operated_activities())
+            .state(journal.clone())
+            .max_heartbeat_throttle_interval(HEARTBEAT_INTERVAL),
+    )
+    .await;
+    let client = calls::client().await;
+    let options = calls::options(&queue, Duration::from_secs(300), Some(HEARTBEAT_TIMEOUT), 5);
+    let counting: StartedActivity<Finished> =
+        calls::start(&client, count_async::ACTIVITY.name(), (), options).await;
+    calls::until_heartbeated(&counting).await;
+
+    let unchanged = counting.update_options(OptionsUpdate::new()).await;
+    assert!(
+        matches!(unchanged, Err(OperatorError::NothingToUpdate { .. })),
+        "{unchanged:?}"
+    );
+    let paused_at = Instant::now();
+    counting.pause("operated from Rust").await.expect("paused");
+    let stopped = journal.stopped_within(HEARTBEAT_INTERVAL + SLACK).await;
+    let details = stopped.details.expect("cancelled with details");
+    assert!(details.paused && !details.cancel_requested, "{details:?}");
+    described_until(
+        &counting,
+        HEARTBEAT_INTERVAL + SLACK,
+        "the activity held paused",
+        |described| described.run_state() == PendingActivityState::Paused,
+    )
+    .await;
+
+    counting
+        .update_options(
+            OptionsUpdate::new()
+                .start_to_close_timeout(Duration::from_secs(120))
+                .heartbeat_timeout(Duration::from_secs(45)),
+        )
+        .await
+        .expect("the options are updated");
+    let updated = described_until(
+        &counting,
+        Duration::from_secs(10),
+        "the updated options",
+        |described| described.heartbeat_timeout() == Some(Duration::from_secs(45)),
+    )
+    .await;
+    assert_eq!(
+        updated.start_to_close_timeout(),
+        Some(Duration::from_secs(120))
+    );
+    assert_eq!(journal.starts(), 1, "nothing runs while paused");
+
+    counting.unpause().await.expect("unpaused");
+    let finished = calls::result_within(&counting, Duration::from_secs(30))
+        .await
+        .expect("completes after the unpause");
+    assert_eq!(finished.attempt, 2, "{finished:?}");
+    assert!(
+        finished.resumed_from.is_some_and(|step| step > 0),
+        "attempt 2 resumes from the first's heartbeats: {finished:?}"
+    );
+
+    let refused = counting.unpause().await.expect_err("it completed");
+    let message = refused.to_string();
+    assert!(
+        message.contains(&format!(
+            "standalone activity `{}`",
+            counting.handle().activity_id()
+        )),
+        "{message}"
+    );
+    println!(
+        "operator: from Rust, a standalone activity paused (stopped {:.1} s after), its \
+         options updated while paused, unpaused and completed on attempt 2 from step {}; an \
+         unpause after it completed: {message}",
+        (stopped.at - paused_at).as_secs_f64(),
+        finished.resumed_from.unwrap_or_default()
+    );
+    worker.stop().await;
 }

@@ -1,7 +1,7 @@
 //! The Python SDK (`temporalio` from PyPI) as a real client of our activities on a real dev
 //! server: a Python workflow calls them by name, and `client.execute_activity` runs them as
-//! standalone activities. Arguments of every kind, errors, and heartbeat details arrive in
-//! Python as a Python activity's would.
+//! standalone activities. Arguments of every kind, errors with their stack traces, panics, and
+//! heartbeat details arrive in Python as a Python activity's would.
 
 use crate::support::server;
 use activity_runtime::payload::ByteBuf;
@@ -61,6 +61,9 @@ pub(crate) fn compute_total(prices: Vec<u64>, discount_percent: u64) -> u64 {
     prices.iter().sum::<u64>() * (100 - discount_percent) / 100
 }
 
+/// The line of `decline_payment` that makes its failure, which its stack trace names.
+const DECLINED_AT: u32 = line!() + 7;
+
 /// A typed, non-retryable failure with details, a cause and a retry delay.
 #[activity]
 pub(crate) async fn decline_payment(code: u32) -> Result<(), ActivityError> {
@@ -87,6 +90,15 @@ pub(crate) fn resume_from_heartbeat(ctx: ActivityContext, to: u64) -> Result<u64
     ))
 }
 
+/// The line of `check_stock`'s panic.
+const PANICKED_AT: u32 = line!() + 5;
+
+/// Panics, as a bug would.
+#[activity]
+fn check_stock(sku: String) -> u32 {
+    panic!("no stock table for {sku}")
+}
+
 fn expected() -> serde_json::Value {
     json!({
         "greet": "Hi, Ann! Hi, Bo!",
@@ -107,6 +119,13 @@ fn expected() -> serde_json::Value {
             "non_retryable": true,
             "details": [{"code": 51, "retry": false}],
         },
+        "panic": {
+            "class": "ApplicationError",
+            "type": "Panic",
+            "message": "activity panicked: no stock table for A-17",
+            "non_retryable": false,
+            "details": [],
+        },
         "resumed": 3,
     })
 }
@@ -122,13 +141,43 @@ async fn python_calls(mode: &'static str) -> serde_json::Value {
             shout,
             compute_total,
             decline_payment,
+            check_stock,
             resume_from_heartbeat
         ],
     )
     .await;
-    let result = crate::support::peers::python("call_rust_activities.py", &[&queue, mode]).await;
+    let mut result =
+        crate::support::peers::python("call_rust_activities.py", &[&queue, mode]).await;
     worker.stop().await;
+    let declined = take_stack_trace(&mut result, "error");
+    let first_line = format!("at {}:{DECLINED_AT}:", file!());
+    assert!(
+        declined.starts_with(&first_line) && declined.contains("caused by: the issuer answered 51"),
+        "{mode}: Python reads where the error was made, then its cause: {declined}"
+    );
+    let panicked = take_stack_trace(&mut result, "panic");
+    let site = format!("panicked at {}:{PANICKED_AT}:", file!());
+    assert!(
+        panicked.starts_with(&site),
+        "{mode}: Python reads the panic's line: {panicked}"
+    );
+    println!(
+        "python {mode}: the stack traces Python read:\n{declined}\n---\n{}",
+        panicked.lines().take(3).collect::<Vec<_>>().join("\n")
+    );
     result
+}
+
+/// Removes `Failure.stack_trace` from what Python reported of the failure at `key`.
+fn take_stack_trace(result: &mut serde_json::Value, key: &str) -> String {
+    let shown = result.to_string();
+    let failure = result[key]
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("no `{key}` failure in {shown}"));
+    match failure.remove("stack_trace") {
+        Some(serde_json::Value::String(stack_trace)) => stack_trace,
+        other => panic!("`{key}` has no stack trace: {other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -117,18 +117,18 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
         }
     });
     let client = calls::client().await;
-    let mut started = Vec::new();
-    for n in 0..BURST {
-        started.push(
-            start::<u32>(
-                &client,
-                "bursty",
-                (n,),
-                options(&queue, Duration::from_secs(60), None, 1),
-            )
-            .await,
-        );
-    }
+    // Started all at once, so that the queue fills faster than the initial pollers drain it
+    // however slow the machine: started one by one, on a loaded machine, they arrived no
+    // faster than two polls took them, and the pollers had no reason to scale.
+    let started = futures::future::join_all((0..BURST).map(|n| {
+        start::<u32>(
+            &client,
+            "bursty",
+            (n,),
+            options(&queue, Duration::from_secs(60), None, 1),
+        )
+    }))
+    .await;
     for (n, activity) in started.iter().enumerate() {
         let result = result_within(activity, Duration::from_secs(120)).await;
         assert_eq!(result.expect("the activity completes"), n as u32 * 2);

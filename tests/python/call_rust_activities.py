@@ -55,6 +55,7 @@ def describe(error: BaseException) -> Dict[str, Any]:
         "message": cause.message,
         "non_retryable": cause.non_retryable,
         "details": list(cause.details),
+        "stack_trace": cause.failure.stack_trace if cause.failure else None,
     }
 
 
@@ -78,6 +79,16 @@ async def call_all(run, options: Dict[str, Any]) -> Dict[str, Any]:
         out["error"] = None
     except Exception as error:  # noqa: BLE001 - record whatever arrives
         out["error"] = describe(error)
+    try:
+        await run(
+            "check_stock",
+            ["A-17"],
+            retry_policy=RetryPolicy(maximum_attempts=1),
+            **options,
+        )
+        out["panic"] = None
+    except Exception as error:  # noqa: BLE001 - record whatever arrives
+        out["panic"] = describe(error)
     out["resumed"] = await run(
         "resume_from_heartbeat",
         [3],

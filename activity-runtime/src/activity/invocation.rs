@@ -4,7 +4,7 @@ use std::future::Future;
 
 use futures::future::BoxFuture;
 
-use crate::error::{ActivityError, RuntimeFailure};
+use crate::error::{ActivityError, RuntimeFailure, panic_message, take_panic_site};
 use crate::payload::Payload;
 
 /// How an activity's body runs.
@@ -91,24 +91,20 @@ impl std::fmt::Debug for Invocation {
 /// the attempt's span, since the outcome may not reach anyone who reads it.
 pub(crate) fn panicked(panic: &(dyn std::any::Any + Send)) -> ActivityError {
     let message = panic_message(panic);
-    let error = RuntimeFailure::Panic.with_message(format!("activity panicked: {message}"));
+    let site = take_panic_site(&message).unwrap_or_default();
+    let error = RuntimeFailure::Panic
+        .with_message(format!("activity panicked: {message}"))
+        .with_stack_trace(site);
     tracing::error!("the attempt failed: {}", error.message());
     error
-}
-
-/// What a panic said, when it said it with a string, as `panic!` does.
-pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|message| (*message).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a value that is not a string".to_string())
 }
 
 /// The failure for a panic after the activity's outcome was made, while the worker was
 /// `doing` something with it (sealing it, reporting it). It quotes neither the panic nor the
 /// outcome, either of which may hold what the payload codec was to hide; it is logged too.
-pub(crate) fn panicked_while(doing: &str) -> ActivityError {
+pub(crate) fn panicked_while(doing: &str, panic: &(dyn std::any::Any + Send)) -> ActivityError {
+    // Taken, so that it is not matched to a later panic, and dropped unsaid.
+    let _ = take_panic_site(&panic_message(panic));
     let error = RuntimeFailure::Panic.with_message(format!(
         "the worker panicked while {doing}; neither the outcome nor the panic is quoted, since \
          either may hold what the payload codec was to hide"

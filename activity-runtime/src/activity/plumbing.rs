@@ -18,7 +18,9 @@ pub fn finish_value<T: ActivityOutput>(value: T) -> Outcome {
     Ok(payload)
 }
 
-/// The outcome of an activity that returned a `Result`.
+/// The outcome of an activity that returned a `Result`. An error converted here is located
+/// where the generated code calls this: the function's return type.
+#[track_caller]
 pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, E>) -> Outcome {
     match result {
         Ok(value) => finish_value(value),

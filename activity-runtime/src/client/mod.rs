@@ -78,6 +78,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # An operator's commands
+//!
+//! What `temporal activity pause|unpause|reset|update-options` and the Web UI do, from code:
+//! [`StartedActivity::pause`] and its siblings for a standalone activity this client started,
+//! and [`ActivityOperator`] for any activity, by its workflow's id and its own. The attempt
+//! running learns of a pause or reset at its next heartbeat, and ends as
+//! [`ctx.cancellation_details()`](crate::ActivityContext::cancellation_details) tells it.
+//!
 //! # A client inside activities
 //!
 //! [`ctx.client()`](crate::ActivityContext::client) is a client on the worker's own connection
@@ -99,6 +107,7 @@
 //! ```
 
 mod completion;
+mod operator;
 mod signal;
 
 use std::marker::PhantomData;
@@ -119,6 +128,7 @@ use crate::payload::{ArgumentList, IntoArguments};
 
 use crate::payload::{FromPayload, PayloadError};
 pub use completion::{AsyncCompletion, CompletionError, HeartbeatResponse};
+pub use operator::{ActivityOperator, OperatorError, OptionsUpdate, Reset};
 pub use signal::signal_workflow;
 pub use temporalio_client::{ActivityStartOptions, Client};
 pub use temporalio_common::{ActivityCloseTimeouts, Priority, RetryPolicy};
@@ -212,6 +222,7 @@ impl ConnectionConfig {
 /// A standalone activity that was started; `T` is the type its result decodes into.
 pub struct StartedActivity<T> {
     handle: ActivityHandle<Client, UntypedActivity>,
+    client: Client,
     name: String,
     output: PhantomData<fn() -> T>,
 }
@@ -240,6 +251,59 @@ impl<T> StartedActivity<T> {
     /// The client's own handle, for everything else (describe, terminate).
     pub fn handle(&self) -> &ActivityHandle<Client, UntypedActivity> {
         &self.handle
+    }
+
+    /// This activity, addressed for an operator's commands.
+    pub fn operator(&self) -> ActivityOperator {
+        ActivityOperator::standalone(
+            &self.client,
+            self.handle.activity_id(),
+            self.handle.run_id().unwrap_or_default(),
+        )
+    }
+
+    /// Pauses the activity, as [`ActivityOperator::pause`] does.
+    ///
+    /// # Errors
+    /// When the activity is not running, or the server refuses.
+    ///
+    /// ```no_run
+    /// # use activity_runtime::client::{OptionsUpdate, Reset, StartedActivity};
+    /// # async fn operate(report: StartedActivity<String>) -> Result<(), Box<dyn std::error::Error>> {
+    /// report.pause("the warehouse is closed for inventory").await?;
+    /// report.unpause().await?;
+    /// report.reset(Reset::new()).await?;
+    /// report
+    ///     .update_options(OptionsUpdate::new().heartbeat_timeout(std::time::Duration::from_secs(30)))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn pause(&self, reason: impl Into<String>) -> Result<(), OperatorError> {
+        self.operator().pause(reason).await
+    }
+
+    /// Unpauses the activity, as [`ActivityOperator::unpause`] does.
+    ///
+    /// # Errors
+    /// When the activity is not running, or the server refuses.
+    pub async fn unpause(&self) -> Result<(), OperatorError> {
+        self.operator().unpause().await
+    }
+
+    /// Resets the activity, as [`ActivityOperator::reset`] does.
+    ///
+    /// # Errors
+    /// When the activity is not running, or the server refuses.
+    pub async fn reset(&self, reset: Reset) -> Result<(), OperatorError> {
+        self.operator().reset(reset).await
+    }
+
+    /// Changes the activity's options, as [`ActivityOperator::update_options`] does.
+    ///
+    /// # Errors
+    /// When `update` names nothing, the activity is not running, or the server refuses.
+    pub async fn update_options(&self, update: OptionsUpdate) -> Result<(), OperatorError> {
+        self.operator().update_options(update).await
     }
 }
 
@@ -275,6 +339,7 @@ pub async fn start_activity_by_name<T>(
         .await?;
     Ok(StartedActivity {
         handle,
+        client: client.clone(),
         name: name.to_string(),
         output: PhantomData,
     })

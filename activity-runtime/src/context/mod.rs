@@ -24,7 +24,7 @@ use temporalio_common::telemetry::metrics::TemporalMeter;
 
 use crate::error::{ActivityError, RuntimeFailure};
 use crate::metrics::MetricMeter;
-use crate::payload::{self, Payload};
+use crate::payload::{self, ArgumentList, Payload, PayloadError, PayloadList};
 
 pub(crate) use cancellation::Cancellation;
 pub use cancellation::CancellationDetails;
@@ -204,12 +204,47 @@ impl ActivityContext {
     /// }
     /// ```
     pub fn heartbeat<T: Serialize + ?Sized>(&self, details: &T) {
+        if self.inner.heartbeats.is_some() {
+            self.send_heartbeat(payload::encode(details).map(|payload| vec![payload]));
+        }
+    }
+
+    /// Heartbeats with several details, one payload per element of the tuple `details`, in
+    /// order: Python's `activity.heartbeat(step, cursor)`, Go's `RecordHeartbeat(ctx, step,
+    /// cursor)`. A later attempt reads them back with
+    /// [`last_heartbeat_tuple`](Self::last_heartbeat_tuple), and an activity of another SDK
+    /// as its own several details. Otherwise as [`heartbeat`](Self::heartbeat).
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, activity};
+    ///
+    /// #[activity]
+    /// fn export(ctx: ActivityContext, rows: Vec<String>) -> usize {
+    ///     let (start, _file) = ctx
+    ///         .last_heartbeat_tuple::<(usize, String)>()
+    ///         .ok()
+    ///         .flatten()
+    ///         .unwrap_or((0, String::new()));
+    ///     for (done, _row) in rows.iter().enumerate().skip(start) {
+    ///         ctx.heartbeat_tuple((done + 1, "export-3.csv"));
+    ///     }
+    ///     rows.len()
+    /// }
+    /// ```
+    pub fn heartbeat_tuple(&self, details: impl ArgumentList) {
+        if self.inner.heartbeats.is_some() {
+            self.send_heartbeat(details.into_payloads());
+        }
+    }
+
+    /// Sends encoded heartbeat details, or fails the attempt when they did not encode.
+    fn send_heartbeat(&self, encoded: Result<Vec<Payload>, PayloadError>) {
         let Some(sink) = &self.inner.heartbeats else {
             return;
         };
-        match payload::encode(details) {
-            Ok(payload) => {
-                if let Err(dropped) = sink(vec![payload]) {
+        match encoded {
+            Ok(payloads) => {
+                if let Err(dropped) = sink(payloads) {
                     self.heartbeat_dropped(&dropped);
                 }
             }
@@ -263,13 +298,36 @@ impl ActivityContext {
         let Some(details) = self.inner.last_heartbeat_details.first() else {
             return Ok(None);
         };
-        payload::decode(details).map(Some).map_err(|error| {
-            RuntimeFailure::HeartbeatDetailsDecode.with_message(format!(
-                "activity `{}` could not read the last heartbeat details: {error}; another \
-                 version of the activity may have recorded them",
-                self.inner.info.activity_type
-            ))
-        })
+        payload::decode(details)
+            .map(Some)
+            .map_err(|error| self.undecodable_heartbeat_details(&error))
+    }
+
+    fn undecodable_heartbeat_details(&self, error: &PayloadError) -> ActivityError {
+        RuntimeFailure::HeartbeatDetailsDecode.with_message(format!(
+            "activity `{}` could not read the last heartbeat details: {error}; another version \
+             of the activity may have recorded them",
+            self.inner.info.activity_type
+        ))
+    }
+
+    /// The previous attempt's last heartbeat details as a tuple, one element per detail, in
+    /// order: what [`heartbeat_tuple`](Self::heartbeat_tuple) sent, or Python's
+    /// `activity.heartbeat(step, cursor)`. `None` on a first attempt, or when the previous
+    /// attempt never heartbeated; a detail missing at the end reads as `None` for an `Option`
+    /// element.
+    ///
+    /// # Errors
+    /// As [`last_heartbeat_details`](Self::last_heartbeat_details), when a detail does not
+    /// decode, naming its position, or the count does not fit the tuple.
+    pub fn last_heartbeat_tuple<T: PayloadList>(&self) -> Result<Option<T>, ActivityError> {
+        let details = &self.inner.last_heartbeat_details;
+        if details.is_empty() {
+            return Ok(None);
+        }
+        T::from_payloads(details)
+            .map(Some)
+            .map_err(|error| self.undecodable_heartbeat_details(&error))
     }
 
     /// The raw details of the previous attempt's last heartbeat, in order.

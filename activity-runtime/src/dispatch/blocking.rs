@@ -1,5 +1,7 @@
 //! The dedicated, bounded thread pool that runs blocking activities.
 
+use std::panic::AssertUnwindSafe;
+
 use tokio::runtime::{Builder, Handle, Runtime};
 use tokio::task::JoinError;
 
@@ -49,7 +51,10 @@ impl BlockingPool {
             let _runtime = worker.enter();
             let _span = span.entered();
             let _ambient = context.enter_thread();
-            call()
+            // Caught here rather than from the join handle: the panic hook noted where it
+            // happened on this thread.
+            std::panic::catch_unwind(AssertUnwindSafe(call))
+                .unwrap_or_else(|panic| Err(panicked(&*panic)))
         });
         task.await.unwrap_or_else(stopped)
     }

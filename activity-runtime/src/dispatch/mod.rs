@@ -18,6 +18,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, Span};
 
+mod auto_heartbeat;
 mod blocking;
 pub(crate) mod codec;
 mod heartbeat;
@@ -35,6 +36,7 @@ use crate::context::{
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
 use crate::interceptor::{ActivityInterceptor, Attempt, Next};
 use crate::payload::Payload;
+use auto_heartbeat::AutoHeartbeat;
 use blocking::BlockingPool;
 use codec::Codec;
 use heartbeat::Heartbeats;
@@ -81,11 +83,14 @@ struct Shared {
     shutdown_abandon_period: Duration,
     meter: TemporalMeter,
     interceptors: Vec<Arc<dyn ActivityInterceptor>>,
+    auto_heartbeat: bool,
 }
 
 impl Dispatcher {
     pub(crate) fn new(set: ActivitySet, options: DispatchOptions) -> Result<Self, BuildError> {
         let registry = Registry::new(set, options.state)?;
+        // So that a panic's failure says where it happened.
+        crate::error::note_panic_sites();
         Ok(Self {
             shared: Arc::new(Shared {
                 registry,
@@ -103,6 +108,7 @@ impl Dispatcher {
                 shutdown_abandon_period: options.shutdown_abandon_period,
                 meter: options.meter,
                 interceptors: options.interceptors,
+                auto_heartbeat: options.auto_heartbeat,
             }),
         })
     }
@@ -160,7 +166,10 @@ impl Dispatcher {
             // A codec that panics on failure messages; it has just failed, so what it was to
             // seal stays unsaid.
             let sealing = format!("sealing the outcome of activity `{activity_type}`");
-            boundary(report, |_| span.in_scope(|| panicked_while(&sealing))).await
+            boundary(report, |panic| {
+                span.in_scope(|| panicked_while(&sealing, panic))
+            })
+            .await
         };
         tokio::select! {
             biased;
@@ -248,15 +257,25 @@ impl Dispatcher {
         let heartbeats = task.heartbeats.map(|deliver| {
             Heartbeats::new(definition.name(), deliver, &shared.codec, shared.limits)
         });
+        let (sink, auto_heartbeat) = match &heartbeats {
+            Some(heartbeats) if shared.auto_heartbeat => {
+                let (sink, auto) = AutoHeartbeat::wrap(
+                    task.info.heartbeat_timeout,
+                    &last_heartbeat_details,
+                    Arc::clone(&heartbeats.sink),
+                );
+                (Some(sink), auto)
+            }
+            Some(heartbeats) => (Some(Arc::clone(&heartbeats.sink)), None),
+            None => (None, None),
+        };
         let context = ContextParts {
             info: task.info,
             headers,
             cancellation: task.cancellation,
             worker_shutdown: shared.worker_shutdown.clone(),
             last_heartbeat_details,
-            heartbeats: heartbeats
-                .as_ref()
-                .map(|heartbeats| Arc::clone(&heartbeats.sink)),
+            heartbeats: sink,
             state: Arc::clone(shared.registry.state()),
             result: task.result,
             meter: shared.meter.clone(),
@@ -264,6 +283,12 @@ impl Dispatcher {
         }
         .build();
         let call = self.call(definition, &context, arguments, span);
+        let call = async {
+            match auto_heartbeat {
+                Some(auto) => auto.beside(call).await,
+                None => call.await,
+            }
+        };
         match heartbeats {
             Some(heartbeats) => heartbeats.alongside(&context, call).await,
             None => call.await,

@@ -29,6 +29,7 @@ pub(crate) struct DispatchOptions {
     pub(crate) meter: TemporalMeter,
     /// The first is the outermost.
     pub(crate) interceptors: Vec<Arc<dyn ActivityInterceptor>>,
+    pub(crate) auto_heartbeat: bool,
 }
 
 impl Default for DispatchOptions {
@@ -48,6 +49,7 @@ impl Default for DispatchOptions {
             shutdown_abandon_period: Duration::from_secs(5),
             meter: TemporalMeter::no_op(),
             interceptors: Vec::new(),
+            auto_heartbeat: false,
         }
     }
 }
@@ -118,6 +120,24 @@ macro_rules! dispatch_builder_methods {
             self.options
                 .interceptors
                 .push(::std::sync::Arc::new(interceptor));
+            self
+        }
+
+        /// Heartbeats for every activity that has a heartbeat timeout, at half of it, while
+        /// the attempt runs, whenever the activity sent none itself: with the details it sent
+        /// last, or those of the attempt before until it sends its own. So a long activity
+        /// needs no heartbeat of its own to stay alive, and still learns of its cancellation,
+        /// pause or reset through the answers (temporalio/features#229). Stops when the
+        /// attempt ends; an activity without a heartbeat timeout costs nothing. Default off.
+        ///
+        /// ```
+        /// # use activity_runtime::{Worker, activity, activity_set};
+        /// # #[activity] async fn long_export() {}
+        /// let builder = Worker::builder("exports", activity_set![long_export]).auto_heartbeat(true);
+        /// # let _ = builder;
+        /// ```
+        pub fn auto_heartbeat(mut self, on: bool) -> Self {
+            self.options.auto_heartbeat = on;
             self
         }
 

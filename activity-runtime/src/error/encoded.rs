@@ -1,7 +1,7 @@
 //! Failure messages that travel encoded, as Python's and Go's `encode_common_attributes` send
 //! them: each failure of the chain carries `message: "Encoded failure"`, and its real message
-//! (and stack trace, which Rust failures have none of) in `encoded_attributes`, a JSON payload
-//! `{"message": ..., "stack_trace": ...}` that the codec encodes. So a codec that encrypts
+//! and stack trace in `encoded_attributes`, a JSON payload `{"message": ..., "stack_trace":
+//! ...}` that the codec encodes. So a codec that encrypts
 //! covers what a failure says too, and any SDK with the same codec reads it back.
 
 use serde::{Deserialize, Serialize};
@@ -24,12 +24,16 @@ impl ActivityError {
     /// The plain attribute payloads of this failure and each of its causes, in chain order,
     /// for the codec to encode.
     pub(crate) fn common_attributes(&self) -> Result<Vec<Payload>, PayloadError> {
+        // The stack trace is the outermost failure's; it names the causes itself.
+        let stack_traces =
+            std::iter::once(self.stack_trace()).chain(std::iter::repeat(String::new()));
         std::iter::once(&self.message)
             .chain(self.causes.iter().map(|cause| &cause.message))
-            .map(|message| {
+            .zip(stack_traces)
+            .map(|(message, stack_trace)| {
                 CommonAttributes {
                     message: message.clone(),
-                    stack_trace: String::new(),
+                    stack_trace,
                 }
                 .to_payload()
             })
@@ -70,16 +74,17 @@ impl ActivityError {
         mut self,
         decoded: &[Payload],
     ) -> Result<Self, PayloadError> {
-        let mut messages = decoded.iter().map(|payload| {
-            CommonAttributes::from_payload(payload).map(|attributes| attributes.message)
-        });
-        if let Some(message) = messages.next() {
-            self.message = message?;
+        let mut attributes = decoded.iter().map(CommonAttributes::from_payload);
+        let mut stack_trace = String::new();
+        if let Some(outermost) = attributes.next() {
+            let outermost = outermost?;
+            self.message = outermost.message;
+            stack_trace = outermost.stack_trace;
         }
-        for (cause, message) in self.causes.iter_mut().zip(messages) {
-            cause.message = message?;
+        for (cause, attributes) in self.causes.iter_mut().zip(attributes) {
+            cause.message = attributes?.message;
         }
         self.rare_mut().encoded_attributes = Vec::new();
-        Ok(self)
+        Ok(self.with_stack_trace(stack_trace))
     }
 }

@@ -126,7 +126,11 @@ impl RuntimeFailure {
 
     /// This failure with `message`.
     pub(crate) fn with_message(self, message: impl Into<String>) -> ActivityError {
-        let error = ActivityError::new(message).with_type(self.type_name());
+        // Where in this crate it was made would tell a reader nothing; a panic's failure gets
+        // the panic's site instead.
+        let error = ActivityError::new(message)
+            .with_type(self.type_name())
+            .with_stack_trace(String::new());
         if self.is_retryable() {
             error
         } else {

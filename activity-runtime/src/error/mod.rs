@@ -16,11 +16,14 @@ mod application;
 mod build;
 mod encoded;
 mod failures;
+mod stack_trace;
 
 use crate::payload::{self, Payload, PayloadError};
 
 pub use build::{BuildError, RegistryError};
 pub use failures::RuntimeFailure;
+use stack_trace::Origin;
+pub(crate) use stack_trace::{note_panic_sites, panic_message, take_panic_site};
 
 /// The `source` of failures this crate reports, as other SDKs name themselves there.
 const FAILURE_SOURCE: &str = "activity-runtime";
@@ -90,6 +93,7 @@ pub struct ActivityError {
     details: Vec<Payload>,
     category: ErrorCategory,
     causes: Vec<ErrorCause>,
+    origin: Origin,
     /// Boxed, so that `ActivityError`, which travels in every `Result`, stays small.
     rare: Option<Box<Rare>>,
 }
@@ -101,6 +105,9 @@ struct Rare {
     /// When the messages travel encoded: one payload per failure in the chain, the outermost
     /// first.
     encoded_attributes: Vec<Payload>,
+    /// A stack trace beyond where the error was made: a panic's, a captured backtrace, or one
+    /// decoded from what the codec sealed.
+    stack_trace: Option<String>,
 }
 
 /// Whether the attempt failed, acknowledged a cancellation, or handed its completion off.
@@ -143,6 +150,7 @@ impl ActivityError {
     /// assert_eq!(error.message(), "upstream unavailable");
     /// assert!(!error.is_non_retryable());
     /// ```
+    #[track_caller]
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             kind: ErrorKind::Application,
@@ -152,6 +160,7 @@ impl ActivityError {
             details: Vec::new(),
             category: ErrorCategory::Unspecified,
             causes: Vec::new(),
+            origin: Origin(Some(std::panic::Location::caller())),
             rare: None,
         }
     }
@@ -163,6 +172,7 @@ impl ActivityError {
     /// let error = activity_runtime::ActivityError::cancelled();
     /// assert_eq!(error.kind(), activity_runtime::error::ErrorKind::Cancelled);
     /// ```
+    #[track_caller]
     pub fn cancelled() -> Self {
         Self {
             kind: ErrorKind::Cancelled,
@@ -188,6 +198,7 @@ impl ActivityError {
     ///     Err(ActivityError::complete_async())
     /// }
     /// ```
+    #[track_caller]
     pub fn complete_async() -> Self {
         Self {
             kind: ErrorKind::CompleteAsync,
@@ -383,10 +394,15 @@ impl ActivityError {
         Failure {
             message: self.message.clone(),
             source: FAILURE_SOURCE.to_string(),
+            // Sealed with the messages when they travel encoded.
+            stack_trace: if self.has_encoded_attributes() {
+                String::new()
+            } else {
+                self.stack_trace()
+            },
             cause,
             encoded_attributes: self.encoded_attribute(0),
             failure_info: Some(failure_info),
-            ..Failure::default()
         }
     }
 }
@@ -404,23 +420,34 @@ impl fmt::Display for ActivityError {
 /// Every error type converts, with `?`: each `std::error::Error + Send + Sync + 'static`,
 /// `anyhow::Error` and `Box<dyn Error + Send + Sync>`. Its Rust type's name becomes the
 /// failure type, its message the message, and its `source()` chain the causes.
+///
+/// Its stack trace is the line of the `?` (or `.into()`) that converted it, its `source()`
+/// chain, and the backtrace that `anyhow` captured when `RUST_BACKTRACE` or
+/// `RUST_LIB_BACKTRACE` asked for one.
 impl<E> From<E> for ActivityError
 where
     E: Into<anyhow::Error>,
 {
+    #[track_caller]
     fn from(error: E) -> Self {
         let error_type = short_type_name(std::any::type_name::<E>());
         let error = error.into();
         let mut chain = error.chain();
         let message = chain.next().map(ToString::to_string).unwrap_or_default();
-        Self {
+        let mut converted = Self {
             causes: chain
                 .map(|cause| ErrorCause {
                     message: cause.to_string(),
                 })
                 .collect(),
             ..Self::new(message).with_type(error_type)
+        };
+        let mut backtrace = String::new();
+        stack_trace::append_backtrace(&mut backtrace, error.backtrace());
+        if !backtrace.is_empty() {
+            converted.rare_mut().stack_trace = Some(backtrace);
         }
+        converted
     }
 }
 

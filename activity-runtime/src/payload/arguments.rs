@@ -1,6 +1,7 @@
-//! An activity's arguments, as a caller sends them: a tuple, one payload per element.
+//! An activity's arguments, as a caller sends them: a tuple, one payload per element; and a
+//! tuple read back the same way, as several heartbeat details are.
 
-use super::{Payload, PayloadError, ToPayload};
+use super::{FromPayload, Payload, PayloadError, ToPayload};
 
 /// An activity's arguments as a tuple, encoded one payload per element, in order, as a caller
 /// sends them: `()`, `(a,)`, `(a, b)`, and so on up to twelve.
@@ -12,7 +13,40 @@ pub trait ArgumentList {
     fn into_payloads(self) -> Result<Vec<Payload>, PayloadError>;
 }
 
-macro_rules! argument_lists {
+/// Payloads already encoded, as they are: a dynamic caller's, or details a previous attempt
+/// recorded.
+impl ArgumentList for Vec<Payload> {
+    fn into_payloads(self) -> Result<Vec<Payload>, PayloadError> {
+        Ok(self)
+    }
+}
+
+/// Values as a tuple, decoded one payload per element, in order: what [`ArgumentList`]
+/// encodes, and what a Python, Go or TypeScript activity sends as several heartbeat details
+/// (`activity.heartbeat(step, cursor)`). A payload missing at the end reads as `None` for an
+/// `Option` element, as a missing argument does; a payload left over is an error.
+///
+/// ```
+/// use activity_runtime::payload::{ArgumentList, PayloadList};
+///
+/// let payloads = (7u64, "cursor-9").into_payloads()?;
+/// let (step, cursor) = <(u64, String)>::from_payloads(&payloads)?;
+/// assert_eq!((step, cursor.as_str()), (7, "cursor-9"));
+/// let (step, extra) = <(u64, Option<String>)>::from_payloads(&payloads[..1])?;
+/// assert_eq!((step, extra), (7, None));
+/// assert!(<(u64,)>::from_payloads(&payloads).is_err(), "one payload left over");
+/// # Ok::<(), activity_runtime::payload::PayloadError>(())
+/// ```
+pub trait PayloadList: Sized {
+    /// Decodes one element from each payload.
+    ///
+    /// # Errors
+    /// When an element does not decode ([`PayloadError::Element`]), or the count does not fit
+    /// the tuple ([`PayloadError::Count`]).
+    fn from_payloads(payloads: &[Payload]) -> Result<Self, PayloadError>;
+}
+
+macro_rules! tuples {
     ($(($($name:ident),*)),* $(,)?) => {$(
         impl<$($name: ToPayload),*> ArgumentList for ($($name,)*) {
             #[allow(non_snake_case)]
@@ -21,10 +55,43 @@ macro_rules! argument_lists {
                 Ok(vec![$($name.to_payload()?),*])
             }
         }
+
+        impl<$($name: FromPayload),*> PayloadList for ($($name,)*) {
+            #[allow(unused_mut, unused_variables, clippy::unused_unit)]
+            fn from_payloads(payloads: &[Payload]) -> Result<Self, PayloadError> {
+                let mut elements = payloads.iter();
+                let mut index = 0;
+                let decoded = ($(next_element::<$name>(&mut elements, &mut index, payloads.len())?,)*);
+                if payloads.len() > index {
+                    return Err(PayloadError::Count { expected: index, found: payloads.len() });
+                }
+                Ok(decoded)
+            }
+        }
     )*};
 }
 
-argument_lists! {
+/// The element at `index`, from the next payload, or as missing when none is left.
+fn next_element<'a, T: FromPayload>(
+    elements: &mut impl Iterator<Item = &'a Payload>,
+    index: &mut usize,
+    found: usize,
+) -> Result<T, PayloadError> {
+    let at = *index;
+    *index += 1;
+    match elements.next() {
+        Some(payload) => T::from_payload(payload).map_err(|source| PayloadError::Element {
+            index: at,
+            source: Box::new(source),
+        }),
+        None => T::from_missing().ok_or(PayloadError::Count {
+            expected: at + 1,
+            found,
+        }),
+    }
+}
+
+tuples! {
     (), (A), (A, B), (A, B, C), (A, B, C, D), (A, B, C, D, E), (A, B, C, D, E, F),
     (A, B, C, D, E, F, G), (A, B, C, D, E, F, G, H), (A, B, C, D, E, F, G, H, I),
     (A, B, C, D, E, F, G, H, I, J), (A, B, C, D, E, F, G, H, I, J, K),

@@ -56,7 +56,7 @@ mod proto;
 
 use finite::{FiniteFloats, NON_FINITE};
 
-pub use arguments::{ArgumentList, IntoArguments};
+pub use arguments::{ArgumentList, IntoArguments, PayloadList};
 pub use proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;
 pub use temporalio_common::protos::temporal::api::common::v1::Payload;
@@ -93,6 +93,23 @@ pub enum PayloadError {
         /// What the decoder said.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// One element of a tuple of payloads ([`PayloadList`]) did not decode.
+    #[error("element {index}: {source}")]
+    Element {
+        /// The element's position, from 0.
+        index: usize,
+        /// Why it did not decode.
+        #[source]
+        source: Box<PayloadError>,
+    },
+    /// A tuple of payloads ([`PayloadList`]) has a different count than its elements.
+    #[error("expected {expected} payloads, one per element of the tuple, but found {found}")]
+    Count {
+        /// How many elements needed a payload (up to the first that was missing).
+        expected: usize,
+        /// How many payloads there were.
+        found: usize,
     },
     /// A protobuf payload names another message type than the one expected.
     #[error("the payload holds protobuf message `{found}`, but `{expected}` was expected")]

@@ -11,7 +11,7 @@ use futures::FutureExt;
 use tokio::sync::oneshot;
 
 use super::WorkerError;
-use crate::activity::invocation::panic_message;
+use crate::error::panic_message;
 
 /// The thread's name, as `top -H`, `ps -L` and a debugger show it.
 pub(super) const CORE_THREAD_NAME: &str = "temporal-core";

@@ -35,6 +35,7 @@
 //! | [`resource_based_slots`](WorkerBuilder::resource_based_slots) | off | slots handed out while memory and CPU stay under targets ([`ResourceBasedSlots`]); replaces `max_concurrent_activities` |
 //! | [`deployment`](WorkerBuilder::deployment), [`build_id`](WorkerBuilder::build_id) | none (unversioned) | the worker deployment and version ([`WorkerDeployment`], Worker Versioning), or a build id alone |
 //! | [`default_heartbeat_throttle_interval`](WorkerBuilder::default_heartbeat_throttle_interval), [`max_heartbeat_throttle_interval`](WorkerBuilder::max_heartbeat_throttle_interval) | 30 s, 60 s | how often Core sends an attempt's latest heartbeat: without a heartbeat timeout, and at most (80 % of the timeout otherwise) |
+//! | [`auto_heartbeat`](WorkerBuilder::auto_heartbeat) | off | heartbeat for activities with a heartbeat timeout while they run silent, with their latest details |
 //! | [`client`](WorkerBuilder::client) | none | serve on the connection and namespace of a client the process already has |
 //! | [`interceptor`](WorkerBuilder::interceptor) | none | wrap every attempt: [`crate::interceptor`] |
 //! | [`max_worker_activities_per_second`](WorkerBuilder::max_worker_activities_per_second), [`max_task_queue_activities_per_second`](WorkerBuilder::max_task_queue_activities_per_second) | none | rate limits, per worker and across the task queue |

@@ -251,7 +251,8 @@ impl CoreSide {
 /// under it (a panic cannot reach here, as the attempt catches its own).
 fn lost(error: JoinError) -> Outcome {
     if error.is_panic() {
-        return Err(panicked_while("running the attempt"));
+        let panic = error.into_panic();
+        return Err(panicked_while("running the attempt", &*panic));
     }
     let error: ActivityError = RuntimeFailure::WorkerShutdown
         .with_message("the runtime the activities ran on shut down before the attempt finished");
@@ -290,7 +291,7 @@ async fn complete(core: &CoreWorker, task_token: Vec<u8>, outcome: Outcome) {
             tracing::error!("Temporal Core refused an activity's completion: {refused}");
             refused_completion(&refused)
         }
-        Err(_) => panicked_while("reporting the attempt's outcome to Temporal Core"),
+        Err(panic) => panicked_while("reporting the attempt's outcome to Temporal Core", &*panic),
     };
     let replacement = ActivityTaskCompletion {
         task_token,

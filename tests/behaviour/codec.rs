@@ -14,7 +14,7 @@ const WRAPPED: &[u8] = b"binary/x-test-codec";
 
 /// Reverses the data and hides the encoding, so that a payload that skipped the codec in either
 /// direction cannot decode.
-struct ReversingCodec;
+pub(crate) struct ReversingCodec;
 
 fn reverse(
     payloads: Vec<Payload>,

@@ -1,6 +1,7 @@
 //! Inbound interceptors wrap every attempt: they see the info, the headers and the outcome,
 //! can change the outcome, run in the order they were added, and are held to the same panic
-//! boundary as activities; the headers reach the activity through `ctx.headers()`.
+//! boundary as activities; the headers reach the activity through `ctx.headers()`. They read
+//! and replace the arguments, decoded by the codec, and the headers, for the rest.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -199,4 +200,83 @@ async fn a_panicking_interceptor_fails_the_attempt_as_a_panic() {
         "{}",
         error.message()
     );
+}
+
+/// An order whose card number its caller sent reversed, as a field-level encryption would.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Order {
+    card: String,
+    cents: u64,
+}
+
+#[activity]
+async fn charge_card(ctx: ActivityContext, order: Order) -> Result<String, ActivityError> {
+    let channel: String = match ctx.headers().get("channel") {
+        Some(header) => payload::decode(header)?,
+        None => "none".to_string(),
+    };
+    Ok(format!(
+        "{} cents on {} via {channel}",
+        order.cents, order.card
+    ))
+}
+
+/// Reveals the first argument's card number, and says which channel it came through.
+struct RevealCard;
+
+impl ActivityInterceptor for RevealCard {
+    fn execute<'a>(&'a self, attempt: &'a Attempt, mut next: Next<'a>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            assert!(attempt.headers().is_empty(), "the caller's, untouched");
+            let first = next.arguments_mut().first_mut().expect("the order");
+            let mut order: Order = payload::decode(first)?;
+            order.card = order.card.chars().rev().collect();
+            *first = payload::encode(&order)?;
+            next.headers_mut()
+                .insert("channel".to_string(), payload::encode("web")?);
+            next.run().await
+        })
+    }
+}
+
+/// Sees the arguments and headers the interceptor before it left.
+struct SeeInputs(Arc<Mutex<Vec<String>>>);
+
+impl ActivityInterceptor for SeeInputs {
+    fn execute<'a>(&'a self, _: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let order: Order = payload::decode(&next.arguments()[0])?;
+            let channel: String = payload::decode(&next.headers()["channel"])?;
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("{} {channel}", order.card));
+            next.run().await
+        })
+    }
+}
+
+/// An interceptor reads and replaces the arguments, decoded by the codec, and the headers; the
+/// next one and the activity receive what it left.
+#[tokio::test]
+async fn an_interceptor_replaces_an_argument_field_and_adds_a_header() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let env = ActivityEnvironment::builder(activity_set![charge_card])
+        .codec(crate::codec::ReversingCodec)
+        .interceptor(RevealCard)
+        .interceptor(SeeInputs(Arc::clone(&seen)))
+        .build()
+        .unwrap();
+    let charged = env
+        .run(
+            charge_card::ACTIVITY,
+            Order {
+                card: "2424".to_string(),
+                cents: 1250,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(charged, "1250 cents on 4242 via web");
+    assert_eq!(*seen.lock().unwrap(), ["4242 web"]);
 }

@@ -34,7 +34,7 @@ use crate::context::{
     ActivityContext, ActivityInfo, Cancellation, CancellationDetails, ContextParts, ResultSlot,
 };
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
-use crate::interceptor::{ActivityInterceptor, Attempt, Next};
+use crate::interceptor::{ActivityInterceptor, ActivityPart, Attempt, Inputs, Next};
 use crate::payload::Payload;
 use auto_heartbeat::AutoHeartbeat;
 use blocking::BlockingPool;
@@ -188,45 +188,56 @@ impl Dispatcher {
         span: &Span,
         activity_type: &str,
     ) -> Outcome {
-        let result = task.result.clone();
-        // Made only for interceptors: it clones the info.
-        let intercepted = (!self.shared.interceptors.is_empty()).then(|| Attempt {
-            info: task.info.clone(),
-            headers: Arc::clone(&headers),
-            span: span.clone(),
-        });
         // Interceptors run outside the span, which they may still set a parent on: it is first
         // entered when the activity's part of the attempt starts.
-        let activity = self
-            .attempt(task, headers, span.clone())
-            .instrument(span.clone());
-        let outcome = match &intercepted {
-            None => activity.await,
-            Some(attempt) => self.intercept(attempt, activity, result.as_ref()).await,
+        let outcome = if self.shared.interceptors.is_empty() {
+            self.attempt(task, headers, None, span.clone())
+                .instrument(span.clone())
+                .await
+        } else {
+            self.intercept(task, headers, span).await
         };
         self.finish(activity_type, outcome)
             .instrument(span.clone())
             .await
     }
 
-    /// Runs `activity` inside the interceptors. A test environment's `result` keeps the
-    /// function's own value only while it is what the interceptors report.
+    /// Runs the activity's part inside the interceptors, which see its arguments decoded by
+    /// the codec. A test environment's result slot keeps the function's own value only while
+    /// it is what the interceptors report.
     async fn intercept(
         &self,
-        attempt: &Attempt,
-        activity: impl Future<Output = Outcome> + Send,
-        result: Option<&ResultSlot>,
+        mut task: Task,
+        headers: Arc<HashMap<String, Payload>>,
+        span: &Span,
     ) -> Outcome {
+        let result = task.result.clone();
+        let arguments = self
+            .shared
+            .codec
+            .decode("arguments", std::mem::take(&mut task.arguments))
+            .await?;
+        let attempt = Attempt {
+            info: task.info.clone(),
+            headers: Arc::clone(&headers),
+            span: span.clone(),
+        };
         let produced = OnceLock::new();
-        let activity = activity.inspect(|outcome| {
-            if let (Some(_), Ok(payload)) = (result, outcome) {
-                let _ = produced.set(payload.clone());
-            }
+        let activity: ActivityPart<'_> = Box::new(|inputs: Inputs| {
+            self.attempt(task, inputs.headers, Some(inputs.arguments), span.clone())
+                .instrument(span.clone())
+                .inspect(|outcome| {
+                    if let (Some(_), Ok(payload)) = (&result, outcome) {
+                        let _ = produced.set(payload.clone());
+                    }
+                })
+                .boxed()
         });
-        let outcome = Next::new(&self.shared.interceptors, attempt, activity.boxed())
+        let inputs = Inputs { arguments, headers };
+        let outcome = Next::new(&self.shared.interceptors, &attempt, inputs, activity)
             .run()
             .await;
-        if let Some(result) = result
+        if let Some(result) = &result
             && produced.get() != outcome.as_ref().ok()
         {
             result.lock().unwrap_or_else(PoisonError::into_inner).take();
@@ -240,6 +251,7 @@ impl Dispatcher {
         &self,
         task: Task,
         headers: Arc<HashMap<String, Payload>>,
+        decoded_arguments: Option<Vec<Payload>>,
         span: Span,
     ) -> Outcome {
         let shared = &*self.shared;
@@ -249,7 +261,10 @@ impl Dispatcher {
             .await
             .expect("the semaphore is never closed");
         let definition = shared.registry.resolve(&task.info.activity_type)?;
-        let arguments = shared.codec.decode("arguments", task.arguments).await?;
+        let arguments = match decoded_arguments {
+            Some(arguments) => arguments,
+            None => shared.codec.decode("arguments", task.arguments).await?,
+        };
         let last_heartbeat_details = shared
             .codec
             .decode("last heartbeat details", task.last_heartbeat_details)

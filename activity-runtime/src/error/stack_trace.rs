@@ -99,6 +99,10 @@ impl ActivityError {
     /// panic, the line that panicked. Cut like the message, and, when the worker encodes
     /// failure messages, encoded with them.
     ///
+    /// A panic's line comes from a panic hook that the first worker or test environment
+    /// installs in front of the process's hook, which it still calls; a hook set later that
+    /// does not call the one before it leaves panics without their line.
+    ///
     /// ```
     /// let error = activity_runtime::ActivityError::new("card declined");
     /// assert!(error.stack_trace().starts_with(&format!("at {}:", file!())));

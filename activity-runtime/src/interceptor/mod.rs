@@ -4,7 +4,9 @@
 //!
 //! An interceptor sees the attempt's [`ActivityInfo`], the headers its caller sent, the
 //! attempt's tracing span before it is entered, and the outcome: the result payload, before the
-//! codec encodes it, or the failure. What it returns is what the worker reports, after the same
+//! codec encodes it, or the failure. Through [`Next`] it reads and replaces what the rest of the
+//! attempt receives: the argument payloads, after the codec decoded them, and the headers (the
+//! official SDK's `args_mut` and `headers_mut`, Python's `ExecuteActivityInput`). What it returns is what the worker reports, after the same
 //! size checks and panic boundary as an activity's own outcome. Interceptors run on
 //! [`Worker`](crate::Worker), [`ActivityEnvironment`](crate::testing::ActivityEnvironment) and
 //! the official SDK's worker alike, in the order they were added: the first added is the
@@ -104,24 +106,86 @@ impl fmt::Debug for Attempt {
     }
 }
 
-/// The rest of an attempt: the interceptors after this one, then the activity.
+/// What the rest of an attempt receives, which interceptors may replace.
+pub(crate) struct Inputs {
+    pub(crate) arguments: Vec<Payload>,
+    pub(crate) headers: Arc<HashMap<String, Payload>>,
+}
+
+/// The activity's part of an attempt, started with what the interceptors leave it.
+pub(crate) type ActivityPart<'a> = Box<dyn FnOnce(Inputs) -> BoxFuture<'a, Outcome> + Send + 'a>;
+
+/// The rest of an attempt: the interceptors after this one, then the activity, and what they
+/// will receive, which this interceptor may read and replace before it runs them.
+///
+/// ```
+/// use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
+/// use activity_runtime::payload;
+///
+/// /// Reveals the masked card number of the first argument, `{"card": "...", ...}`.
+/// struct RevealCard;
+///
+/// impl ActivityInterceptor for RevealCard {
+///     fn execute<'a>(&'a self, _: &'a Attempt, mut next: Next<'a>) -> BoxFuture<'a, Outcome> {
+///         Box::pin(async move {
+///             if let Some(first) = next.arguments_mut().first_mut() {
+///                 let mut order: serde_json::Value = payload::decode(first)?;
+///                 if let Some(masked) = order["card"].as_str() {
+///                     order["card"] = masked.chars().rev().collect::<String>().into();
+///                 }
+///                 *first = payload::encode(&order)?;
+///             }
+///             next.run().await
+///         })
+///     }
+/// }
+/// # let _ = activity_runtime::testing::ActivityEnvironment::builder(activity_runtime::activity_set![])
+/// #     .interceptor(RevealCard);
+/// ```
 pub struct Next<'a> {
     rest: &'a [Arc<dyn ActivityInterceptor>],
     attempt: &'a Attempt,
-    activity: BoxFuture<'a, Outcome>,
+    inputs: Inputs,
+    activity: ActivityPart<'a>,
 }
 
 impl<'a> Next<'a> {
     pub(crate) fn new(
         interceptors: &'a [Arc<dyn ActivityInterceptor>],
         attempt: &'a Attempt,
-        activity: BoxFuture<'a, Outcome>,
+        inputs: Inputs,
+        activity: ActivityPart<'a>,
     ) -> Self {
         Self {
             rest: interceptors,
             attempt,
+            inputs,
             activity,
         }
+    }
+
+    /// The arguments the activity will receive, one payload each, after the codec decoded
+    /// them, and as the interceptors before this one left them.
+    pub fn arguments(&self) -> &[Payload] {
+        &self.inputs.arguments
+    }
+
+    /// The arguments, to replace: the activity decodes what is here into its parameters, so
+    /// a payload that no longer fits its parameter fails the attempt as a caller's would.
+    pub fn arguments_mut(&mut self) -> &mut Vec<Payload> {
+        &mut self.inputs.arguments
+    }
+
+    /// The headers the activity will see with
+    /// [`ActivityContext::headers`](crate::ActivityContext::headers), as the interceptors
+    /// before this one left them; [`Attempt::headers`] stays what the caller sent.
+    pub fn headers(&self) -> &HashMap<String, Payload> {
+        &self.inputs.headers
+    }
+
+    /// The headers, to add, replace or remove one.
+    pub fn headers_mut(&mut self) -> &mut HashMap<String, Payload> {
+        Arc::make_mut(&mut self.inputs.headers)
     }
 
     /// Runs the rest of the attempt to its outcome.
@@ -131,11 +195,12 @@ impl<'a> Next<'a> {
                 let next = Next {
                     rest,
                     attempt: self.attempt,
+                    inputs: self.inputs,
                     activity: self.activity,
                 };
                 first.execute(self.attempt, next).await
             }
-            None => self.activity.await,
+            None => (self.activity)(self.inputs).await,
         }
     }
 }

@@ -6,11 +6,13 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use activity_runtime::context::ActivityInfo;
 use activity_runtime::error::ErrorKind;
 use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
 use activity_runtime::payload;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, activity, activity_set};
+use futures::FutureExt;
 
 #[activity]
 async fn tenant_greeting(ctx: ActivityContext, name: String) -> Result<String, ActivityError> {
@@ -279,4 +281,48 @@ async fn an_interceptor_replaces_an_argument_field_and_adds_a_header() {
         .unwrap();
     assert_eq!(charged, "1250 cents on 4242 via web");
     assert_eq!(*seen.lock().unwrap(), ["4242 web"]);
+}
+
+#[activity]
+fn report_progress(ctx: ActivityContext) {
+    ctx.heartbeat(&1u32);
+    ctx.heartbeat(&2u32);
+}
+
+/// Adds the tenant to every heartbeat's details.
+struct TagHeartbeats;
+
+impl ActivityInterceptor for TagHeartbeats {
+    fn execute<'a>(&'a self, _: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+        next.run().boxed()
+    }
+
+    fn heartbeat(&self, info: &ActivityInfo, details: &mut Vec<payload::Payload>) {
+        details.push(payload::encode(&info.activity_type).unwrap());
+    }
+}
+
+/// The outbound hook sees, and changes, each heartbeat the activity sends, in order.
+#[tokio::test]
+async fn an_interceptor_sees_and_changes_each_heartbeat_on_its_way_out() {
+    let env = ActivityEnvironment::builder(activity_set![report_progress])
+        .interceptor(TagHeartbeats)
+        .interceptor(TagHeartbeats)
+        .build()
+        .unwrap();
+    env.run(report_progress::ACTIVITY, ()).await.unwrap();
+    let sent: Vec<(u32, String, String)> = env
+        .heartbeats()
+        .iter()
+        .map(|details| {
+            assert_eq!(details.len(), 3, "the detail and two tags");
+            (
+                payload::decode(&details[0]).unwrap(),
+                payload::decode(&details[1]).unwrap(),
+                payload::decode(&details[2]).unwrap(),
+            )
+        })
+        .collect();
+    let tag = "report_progress".to_string();
+    assert_eq!(sent, [(1, tag.clone(), tag.clone()), (2, tag.clone(), tag)]);
 }

@@ -3,7 +3,8 @@
 //! handed its completion off (`async_completion`'s `await_approval`): on our worker (its
 //! codec applied to what the client sends), on the official SDK's worker, and in
 //! `ActivityEnvironment` given a client of the dev server. A workflow signalled from an
-//! activity is in `async_completion`; here, a signal to a workflow that is not running.
+//! activity is in `async_completion`; here, a signal to a workflow that is not running, and
+//! the worker's client interceptor seeing what activities send through their client.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,9 @@ use activity_runtime::official;
 use activity_runtime::payload::codec::EncryptionCodec;
 use activity_runtime::testing::ActivityEnvironment;
 use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set};
+use futures::future::BoxFuture;
+use temporalio_client::errors::WorkflowInteractionError;
+use temporalio_client::{ClientInterceptor, Next as ClientNext, SignalWorkflowInput};
 use temporalio_common::UntypedActivity;
 use temporalio_sdk::WorkerOptions;
 
@@ -163,4 +167,63 @@ async fn signalling_a_workflow_that_is_not_running_names_it_and_the_namespace() 
         error.to_string(),
         "no workflow `no-such-workflow` is running in namespace `default`"
     );
+}
+
+/// Signals `workflow_id` with `poke` through the worker's client, and returns what happened.
+#[activity]
+async fn poke(ctx: ActivityContext, workflow_id: String) -> Result<String, ActivityError> {
+    Ok(
+        match signal_workflow(ctx.client()?, &workflow_id, "poke", ()).await {
+            Ok(()) => "delivered".to_string(),
+            Err(error) => error.to_string(),
+        },
+    )
+}
+
+/// Records the signals that go through it, by workflow and name.
+#[derive(Clone, Default)]
+struct SeenSignals(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl ClientInterceptor for SeenSignals {
+    fn signal_workflow<'a>(
+        &'a self,
+        input: SignalWorkflowInput,
+        next: ClientNext<
+            'a,
+            SignalWorkflowInput,
+            BoxFuture<'a, Result<(), WorkflowInteractionError>>,
+        >,
+    ) -> BoxFuture<'a, Result<(), WorkflowInteractionError>> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{} {}", input.workflow_id, input.signal_name));
+        next.run(input)
+    }
+}
+
+/// The worker's `client_interceptor` sees the calls its activities make through
+/// `ctx.client()`: the outbound hook on what an activity sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_interceptor_sees_what_activities_send_through_ctx_client() {
+    let seen = SeenSignals::default();
+    let queue = server::task_queue("client-interceptor");
+    let worker = server::start_worker_with(
+        Worker::builder(&queue, activity_set![poke]).client_interceptor(seen.clone()),
+    )
+    .await;
+    let client = calls::client().await;
+    let poked = start::<String>(
+        &client,
+        "poke",
+        ("nowhere-to-poke",),
+        options(&queue, Duration::from_secs(30), None, 1),
+    )
+    .await;
+    let answer = result_within(&poked, Duration::from_secs(30))
+        .await
+        .expect("the activity completes");
+    assert!(answer.contains("no workflow `nowhere-to-poke`"), "{answer}");
+    assert_eq!(*seen.0.lock().unwrap(), ["nowhere-to-poke poke"]);
+    worker.stop().await;
 }

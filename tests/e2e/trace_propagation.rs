@@ -1,15 +1,20 @@
 //! Trace propagation with the other SDKs: a Python caller traced by Temporal's own
 //! `TracingInterceptor`, from a client and from a workflow, sees our activity's span as a
-//! child of the span that scheduled it, and what the activity does inside is a child of ours.
-//! Both sides export their spans in memory: Python prints its own, and ours are read here.
+//! child of the span that scheduled it, and what the activity does inside is a child of ours;
+//! a Python workflow that our activity starts with `ctx.client()` continues the trace, a child
+//! of our span. Both sides export their spans in memory: Python prints its own, and ours are
+//! read here.
 
 use std::time::Duration;
 
 use activity_runtime::interceptor::TracingInterceptor;
-use activity_runtime::{Worker, activity, activity_set};
+use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set, payload};
 use opentelemetry::trace::{SpanId, TracerProvider as _};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use serde::Deserialize;
+use temporalio_client::{WorkflowGetResultOptions, WorkflowStartOptions};
+use temporalio_common::UntypedWorkflow;
+use temporalio_common::data_converters::RawValue;
 use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -25,6 +30,26 @@ async fn traced(from: String) -> String {
     format!("traced {from}")
 }
 
+/// Starts the Python workflow `Downstream` on `queue` through `ctx.client()`, and returns its
+/// result.
+#[activity]
+async fn traced_onward(ctx: ActivityContext, queue: String) -> Result<String, ActivityError> {
+    let started = ctx
+        .client()?
+        .start_workflow(
+            UntypedWorkflow::new("Downstream"),
+            RawValue::new(Vec::new()),
+            WorkflowStartOptions::new(queue.as_str(), format!("downstream-{queue}")).build(),
+        )
+        .await?;
+    let result = started
+        .get_result(WorkflowGetResultOptions::default())
+        .await?;
+    Ok(payload::decode(result.payloads.first().ok_or_else(
+        || ActivityError::new("the downstream workflow returned nothing"),
+    )?)?)
+}
+
 #[derive(Deserialize)]
 struct Caller {
     result: String,
@@ -36,6 +61,7 @@ struct PythonSpan {
     name: String,
     trace_id: String,
     span_id: String,
+    parent_id: Option<String>,
 }
 
 /// Our finished span called `name` in trace `trace_id`, once it is exported.
@@ -78,7 +104,8 @@ fn a_python_callers_trace_continues_into_our_activity_and_what_it_does() {
     runtime.block_on(async {
         let queue = server::task_queue("tracing");
         let running = server::start_worker_with(
-            Worker::builder(&queue, activity_set![traced]).interceptor(TracingInterceptor::new()),
+            Worker::builder(&queue, activity_set![traced, traced_onward])
+                .interceptor(TracingInterceptor::new()),
         )
         .await;
         for (mode, from) in [
@@ -113,6 +140,29 @@ fn a_python_callers_trace_continues_into_our_activity_and_what_it_does() {
                 ours.attributes
             );
         }
+        let caller: Caller = peers::python("traced_caller.py", &[&queue, "onward"]).await;
+        assert_eq!(caller.result, "downstream");
+        let span = |name: &str| {
+            caller
+                .spans
+                .iter()
+                .find(|span| span.name == name)
+                .unwrap_or_else(|| panic!("no {name} in Python's spans: {:?}", caller.spans))
+        };
+        let scheduled = span("StartActivity:traced_onward");
+        let ours = exported(&exporter, "RunActivity:traced_onward", &scheduled.trace_id).await;
+        let downstream = span("RunWorkflow:Downstream");
+        assert_eq!(
+            downstream.trace_id, scheduled.trace_id,
+            "the workflow our activity started continues the caller's trace: {:?}",
+            caller.spans
+        );
+        assert_eq!(
+            downstream.parent_id.as_deref(),
+            Some(ours.span_context.span_id().to_string().as_str()),
+            "a child of our activity's span: {:?}",
+            caller.spans
+        );
         running.stop().await;
     });
 }

@@ -4,7 +4,9 @@
     python traced_caller.py ADDRESS RUST_QUEUE MODE
 
 MODE `standalone` starts the activity from the client; `workflow` from a Python workflow, whose
-worker shares the client's interceptor. Either way the interceptor writes the calling span's
+worker shares the client's interceptor; `onward` starts `traced_onward` from the client, which
+starts the Python workflow `Downstream` on a queue this process serves with the same
+interceptor, so that its `RunWorkflow:Downstream` span shows where the trace came from. Either way the interceptor writes the calling span's
 context into the activity's `_tracer-data` header. Prints one JSON object: the activity's
 result and every span Python recorded (name, trace and span ids, parent id), in memory.
 """
@@ -21,6 +23,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from temporalio import workflow
 from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from clean_exit import run_and_exit
 from own_worker import execute_workflow
@@ -36,6 +39,13 @@ class CallTraced:
             task_queue=rust_queue,
             start_to_close_timeout=timedelta(seconds=10),
         )
+
+
+@workflow.defn(name="Downstream", sandboxed=False)
+class Downstream:
+    @workflow.run
+    async def run(self) -> str:
+        return "downstream"
 
 
 def described(span) -> dict:
@@ -56,6 +66,21 @@ async def main() -> None:
     client = await Client.connect(address, interceptors=[TracingInterceptor()])
     if mode == "workflow":
         result = await execute_workflow(client, CallTraced, [rust_queue], "traced")
+    elif mode == "onward":
+        downstream_queue = f"downstream-{uuid.uuid4()}"
+        async with Worker(
+            client,
+            task_queue=downstream_queue,
+            workflows=[Downstream],
+            workflow_runner=UnsandboxedWorkflowRunner(),
+        ):
+            result = await client.execute_activity(
+                "traced_onward",
+                downstream_queue,
+                id=f"traced-onward-{uuid.uuid4()}",
+                task_queue=rust_queue,
+                start_to_close_timeout=timedelta(seconds=20),
+            )
     else:
         result = await client.execute_activity(
             "traced",

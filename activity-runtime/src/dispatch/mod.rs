@@ -31,7 +31,8 @@ mod slow_poll;
 use crate::activity::invocation::{Outcome, Work, panicked, panicked_while};
 use crate::activity::{ActivityDefinition, ActivitySet};
 use crate::context::{
-    ActivityContext, ActivityInfo, Cancellation, CancellationDetails, ContextParts, ResultSlot,
+    ActivityContext, ActivityInfo, Cancellation, CancellationDetails, ContextParts, HeartbeatSink,
+    ResultSlot,
 };
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
 use crate::interceptor::{ActivityInterceptor, ActivityPart, Attempt, Inputs, Next};
@@ -284,6 +285,7 @@ impl Dispatcher {
             Some(heartbeats) => (Some(Arc::clone(&heartbeats.sink)), None),
             None => (None, None),
         };
+        let sink = sink.map(|sink| self.intercepted_heartbeats(&task.info, sink));
         let context = ContextParts {
             info: task.info,
             headers,
@@ -308,6 +310,21 @@ impl Dispatcher {
             Some(heartbeats) => heartbeats.alongside(&context, call).await,
             None => call.await,
         }
+    }
+
+    /// `sink`, behind the interceptors' heartbeat hooks, when there are any.
+    fn intercepted_heartbeats(&self, info: &ActivityInfo, sink: HeartbeatSink) -> HeartbeatSink {
+        if self.shared.interceptors.is_empty() {
+            return sink;
+        }
+        let shared = Arc::clone(&self.shared);
+        let info = info.clone();
+        Arc::new(move |mut details: Vec<Payload>| {
+            for interceptor in &shared.interceptors {
+                interceptor.heartbeat(&info, &mut details);
+            }
+            sink(details)
+        })
     }
 
     /// Calls the activity on the executor that suits it: an async one in its context's scope,

@@ -6,8 +6,12 @@
 //! attempt's tracing span before it is entered, and the outcome: the result payload, before the
 //! codec encodes it, or the failure. Through [`Next`] it reads and replaces what the rest of the
 //! attempt receives: the argument payloads, after the codec decoded them, and the headers (the
-//! official SDK's `args_mut` and `headers_mut`, Python's `ExecuteActivityInput`). What it returns is what the worker reports, after the same
-//! size checks and panic boundary as an activity's own outcome. Interceptors run on
+//! official SDK's `args_mut` and `headers_mut`, Python's `ExecuteActivityInput`). What it
+//! returns is what the worker reports, after the same size checks and panic boundary as an
+//! activity's own outcome. Outbound, [`ActivityInterceptor::heartbeat`] sees each heartbeat's
+//! details, and the worker's
+//! [`client_interceptor`](crate::worker::WorkerBuilder::client_interceptor) the calls made
+//! through `ctx.client()`. Interceptors run on
 //! [`Worker`](crate::Worker), [`ActivityEnvironment`](crate::testing::ActivityEnvironment) and
 //! the official SDK's worker alike, in the order they were added: the first added is the
 //! outermost.
@@ -46,6 +50,8 @@ pub use futures::future::BoxFuture;
 #[cfg(feature = "opentelemetry")]
 mod opentelemetry;
 #[cfg(feature = "opentelemetry")]
+pub(crate) use opentelemetry::TraceContextOnward;
+#[cfg(feature = "opentelemetry")]
 #[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
 pub use opentelemetry::TracingInterceptor;
 
@@ -67,6 +73,16 @@ pub trait ActivityInterceptor: Send + Sync + 'static {
     /// Runs one attempt, calling `next.run()` to go on to the next interceptor and then to the
     /// activity.
     fn execute<'a>(&'a self, attempt: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome>;
+
+    /// Sees, and may change, the details of each heartbeat the activity sends, before the
+    /// codec and the size check, in the order the interceptors were added: the outbound hook
+    /// on what an activity sends (calls through `ctx.client()` have the worker's
+    /// [`client_interceptor`](crate::worker::WorkerBuilder::client_interceptor)). It runs on the
+    /// activity's own thread, inside `ctx.heartbeat`, so it must not block. Default: leaves
+    /// them as they are.
+    fn heartbeat(&self, info: &ActivityInfo, details: &mut Vec<Payload>) {
+        let _ = (info, details);
+    }
 }
 
 /// The attempt an interceptor wraps.

@@ -8,7 +8,14 @@ use std::sync::Arc;
 
 use opentelemetry::Context;
 use opentelemetry::propagation::{TextMapCompositePropagator, TextMapPropagator};
+use opentelemetry::trace::TraceContextExt;
 use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
+use temporalio_client::errors::{WorkflowInteractionError, WorkflowStartError};
+use temporalio_client::{
+    ClientInterceptor, Next as ClientNext, SignalWithStartWorkflowInput, SignalWorkflowInput,
+    StartWorkflowInput, StartWorkflowOutput,
+};
+use temporalio_common::protos::temporal::api::common::v1::Header;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 use super::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
@@ -136,5 +143,88 @@ impl ActivityInterceptor for TracingInterceptor {
             tracing::trace!("the attempt's span keeps its own trace: {error}");
         }
         Box::pin(next.run())
+    }
+}
+
+/// Carries the current span's trace context onward in the `_tracer-data` header of the
+/// workflows that activities start or signal through
+/// [`ctx.client()`](crate::ActivityContext::client), as the other SDKs' tracing interceptors
+/// write it: a workflow an activity starts continues the activity's trace, in whatever
+/// language it runs. Inside an attempt the current span is the attempt's, made a child of the
+/// caller's by [`TracingInterceptor`]. Without an OpenTelemetry layer in the subscriber there
+/// is no context, and no header is written.
+pub(crate) struct TraceContextOnward {
+    propagator: TextMapCompositePropagator,
+}
+
+impl TraceContextOnward {
+    pub(crate) fn new() -> Self {
+        Self {
+            propagator: TextMapCompositePropagator::new(vec![
+                Box::new(TraceContextPropagator::new()),
+                Box::new(BaggagePropagator::new()),
+            ]),
+        }
+    }
+
+    /// Writes the current span's context into `header`, unless there is none.
+    fn inject(&self, header: &mut Option<Header>) {
+        let context = tracing::Span::current().context();
+        if !context.span().span_context().is_valid() {
+            return;
+        }
+        let mut carrier = HashMap::new();
+        self.propagator.inject_context(&context, &mut carrier);
+        match payload::encode(&carrier) {
+            Ok(encoded) => {
+                header
+                    .get_or_insert_default()
+                    .fields
+                    .insert(TRACER_HEADER.to_string(), encoded);
+            }
+            // A map of strings always encodes; were it not to, the call goes on untraced.
+            Err(error) => tracing::warn!("the trace context was not sent on: {error}"),
+        }
+    }
+}
+
+impl ClientInterceptor for TraceContextOnward {
+    fn start_workflow<'a>(
+        &'a self,
+        mut input: StartWorkflowInput,
+        next: ClientNext<
+            'a,
+            StartWorkflowInput,
+            BoxFuture<'a, Result<StartWorkflowOutput, WorkflowStartError>>,
+        >,
+    ) -> BoxFuture<'a, Result<StartWorkflowOutput, WorkflowStartError>> {
+        self.inject(&mut input.options.header);
+        next.run(input)
+    }
+
+    fn signal_with_start_workflow<'a>(
+        &'a self,
+        mut input: SignalWithStartWorkflowInput,
+        next: ClientNext<
+            'a,
+            SignalWithStartWorkflowInput,
+            BoxFuture<'a, Result<StartWorkflowOutput, WorkflowStartError>>,
+        >,
+    ) -> BoxFuture<'a, Result<StartWorkflowOutput, WorkflowStartError>> {
+        self.inject(&mut input.options.header);
+        next.run(input)
+    }
+
+    fn signal_workflow<'a>(
+        &'a self,
+        mut input: SignalWorkflowInput,
+        next: ClientNext<
+            'a,
+            SignalWorkflowInput,
+            BoxFuture<'a, Result<(), WorkflowInteractionError>>,
+        >,
+    ) -> BoxFuture<'a, Result<(), WorkflowInteractionError>> {
+        self.inject(&mut input.options.header);
+        next.run(input)
     }
 }

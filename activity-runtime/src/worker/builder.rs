@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use temporalio_client::{Client, ClientOptions, Connection};
+use temporalio_client::{Client, ClientInterceptor, ClientOptions, Connection};
 use temporalio_common::data_converters::DataConverter;
 use temporalio_common::telemetry::TelemetryOptions;
 use temporalio_common::worker::WorkerTaskTypes;
@@ -37,6 +37,7 @@ pub struct WorkerBuilder {
     metrics: Option<metrics::Exporter>,
     /// `None`: a thread of its own on a multi-thread runtime only.
     core_thread: Option<bool>,
+    client_interceptors: Vec<Arc<dyn ClientInterceptor>>,
 }
 
 /// What Temporal Core takes of the options.
@@ -108,6 +109,7 @@ impl WorkerBuilder {
             },
             metrics: None,
             core_thread: None,
+            client_interceptors: Vec::new(),
         }
     }
 }
@@ -142,6 +144,18 @@ impl WorkerBuilder {
             connection: client.connection().clone(),
             namespace: client.options().namespace.clone(),
         });
+        self
+    }
+
+    /// Runs the calls that activities make through
+    /// [`ctx.client()`](crate::ActivityContext::client) (starting, signalling, querying
+    /// workflows) through `interceptor`, the official client's `ClientInterceptor`, after those
+    /// added before it: the outbound hook for what activities send beside their heartbeats,
+    /// which [`ActivityInterceptor::heartbeat`](crate::interceptor::ActivityInterceptor::heartbeat)
+    /// sees. With the feature `opentelemetry`, the attempt's trace context is carried onward
+    /// in `_tracer-data` before any of them runs. Default: none.
+    pub fn client_interceptor(mut self, interceptor: impl ClientInterceptor) -> Self {
+        self.client_interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -323,6 +337,7 @@ impl WorkerBuilder {
             tuner,
             telemetry: telemetry.core,
             data_converter: self.options.codec.data_converter(),
+            client_interceptors: activity_client_interceptors(self.client_interceptors),
             slots: self.options.max_concurrent_activities,
             grace: self.options.graceful_shutdown_period,
         };
@@ -370,6 +385,7 @@ struct CoreStart {
     tuner: Option<Arc<dyn WorkerTuner + Send + Sync>>,
     telemetry: TelemetryOptions,
     data_converter: DataConverter,
+    client_interceptors: Vec<Arc<dyn ClientInterceptor>>,
     slots: usize,
     grace: Duration,
 }
@@ -405,6 +421,7 @@ impl CoreStart {
             .map_err(start_error)?;
         let client_options = ClientOptions::new(namespace)
             .data_converter(self.data_converter)
+            .client_interceptors(self.client_interceptors)
             .build();
         let client =
             Client::new(connection, client_options).map_err(|error| start_error(error.into()))?;
@@ -486,4 +503,18 @@ async fn start_core(
     let core = init_worker(runtime, config, connection)?;
     core.validate().await?;
     Ok(core)
+}
+
+/// What the client that activities get with `ctx.client()` runs its calls through: with the
+/// feature `opentelemetry`, the current span's trace context carried onward, outermost, so
+/// that the user's interceptors see the header too; then the user's.
+fn activity_client_interceptors(
+    users: Vec<Arc<dyn ClientInterceptor>>,
+) -> Vec<Arc<dyn ClientInterceptor>> {
+    #[cfg(feature = "opentelemetry")]
+    let ours: Vec<Arc<dyn ClientInterceptor>> =
+        vec![Arc::new(crate::interceptor::TraceContextOnward::new())];
+    #[cfg(not(feature = "opentelemetry"))]
+    let ours = Vec::new();
+    ours.into_iter().chain(users).collect()
 }

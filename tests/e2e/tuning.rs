@@ -72,34 +72,31 @@ impl Gauges {
     }
 }
 
-/// A burst of 120 under resource-based slots and autoscaled pollers: each runs once, never more
-/// at once than the slots' maximum; Core's own gauges show that the slots are the tuner's (no
-/// fixed number of them left) and that the pollers scaled.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_pollers() {
-    const BURST: u32 = 120;
-    const MAX_SLOTS: usize = 16;
-    const INITIAL_POLLERS: usize = 2;
-    const FIXED_POLLERS: usize = 5;
+const MAX_SLOTS: usize = 16;
+
+/// How a burst ran: the most activities at once, and Core's gauges.
+struct Burst {
+    peak: usize,
+    gauges: Gauges,
+}
+
+/// Runs a burst of `burst` activities at once on a worker built by `tuned` from a builder
+/// with the activity and a Prometheus endpoint, sampling Core's gauges every 50 ms; each must
+/// run once.
+async fn burst(
+    name: &str,
+    burst: u32,
+    tuned: impl FnOnce(
+        activity_runtime::worker::WorkerBuilder,
+    ) -> activity_runtime::worker::WorkerBuilder,
+) -> Burst {
     let concurrency = Arc::new(Concurrency::default());
-    let queue = server::task_queue("burst");
-    let running = server::start_worker_with(
+    let queue = server::task_queue(name);
+    let running = server::start_worker_with(tuned(
         Worker::builder(&queue, activity_set![bursty])
             .shared_state(Arc::clone(&concurrency))
-            .resource_based_slots(
-                ResourceBasedSlots::new(1.0, 1.0)
-                    .min_slots(2)
-                    .max_slots(MAX_SLOTS)
-                    .ramp_throttle(Duration::from_millis(10)),
-            )
-            .poller_autoscaling(
-                PollerAutoscaling::new()
-                    .minimum(1)
-                    .initial(INITIAL_POLLERS)
-                    .maximum(10),
-            )
             .prometheus(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-    )
+    ))
     .await;
     let endpoint = running.metrics_address();
     let done = Arc::new(tokio::sync::Notify::new());
@@ -117,10 +114,9 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
         }
     });
     let client = calls::client().await;
-    // Started all at once, so that the queue fills faster than the initial pollers drain it
-    // however slow the machine: started one by one, on a loaded machine, they arrived no
-    // faster than two polls took them, and the pollers had no reason to scale.
-    let started = futures::future::join_all((0..BURST).map(|n| {
+    // Started all at once, so that the queue fills faster than the polls drain it however
+    // slow the machine.
+    let started = futures::future::join_all((0..burst).map(|n| {
         start::<u32>(
             &client,
             "bursty",
@@ -137,23 +133,53 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
     let gauges = sampling.await.expect("the sampler");
     let mut executions = concurrency.executions.lock().unwrap().clone();
     executions.sort_unstable();
-    assert_eq!(executions, (0..BURST).collect::<Vec<_>>(), "each ran once");
+    assert_eq!(executions, (0..burst).collect::<Vec<_>>(), "each ran once");
+    running.stop().await;
     let peak = concurrency.peak.load(Ordering::SeqCst);
-    println!(
-        "burst of {BURST}: at most {peak} at once, of {MAX_SLOTS} slots; Core's gauges: {gauges:?}"
-    );
+    println!("{name}: a burst of {burst}, at most {peak} at once; Core's gauges: {gauges:?}");
+    Burst { peak, gauges }
+}
+
+/// A burst under resource-based slots: each runs once, never more at once than the slots'
+/// maximum, and Core's own gauges show that the slots are the tuner's (no fixed number of them
+/// left). The tuner hands out slots while the machine's CPU stays under its target, so how
+/// many it reaches depends on the load beside the test (2 to 16 here, and the minimum under a
+/// release build): growth is not asserted, the bound and the tuner's ownership are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_runs_once_each_within_resource_based_slots() {
+    let Burst { peak, gauges } = burst("resource-slots", 120, |builder| {
+        builder.resource_based_slots(
+            ResourceBasedSlots::new(1.0, 1.0)
+                .min_slots(2)
+                .max_slots(MAX_SLOTS)
+                .ramp_throttle(Duration::from_millis(10)),
+        )
+    })
+    .await;
     assert!(peak <= MAX_SLOTS, "{peak} ran at once, over {MAX_SLOTS}");
-    assert!(peak > 2, "the slots grew past the minimum: {peak}");
     assert!(
         !gauges.slots_available_reported,
         "a fixed number of slots was reported, so the slots are not the tuner's: {gauges:?}"
     );
     assert!(
-        gauges.most_slots_used > 2.0 && gauges.most_slots_used <= MAX_SLOTS as f64,
+        gauges.most_slots_used >= 1.0 && gauges.most_slots_used <= MAX_SLOTS as f64,
         "Core counted the slots in use: {gauges:?}"
     );
-    // More polls open at once than the initial 2, and than the 5 fixed ones Core polls with
-    // by default: only scaling opens them.
+}
+
+/// A burst under autoscaled pollers, on fixed slots so that a loaded machine cannot hold the
+/// polls back: more polls open at once than the initial 2, and than the 5 fixed ones Core
+/// polls with by default; only scaling opens them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_scales_the_pollers_past_the_fixed_default() {
+    const FIXED_POLLERS: usize = 5;
+    let Burst { peak, gauges } = burst("autoscaled-pollers", 240, |builder| {
+        builder
+            .max_concurrent_activities(MAX_SLOTS)
+            .poller_autoscaling(PollerAutoscaling::new().minimum(1).initial(2).maximum(10))
+    })
+    .await;
+    assert!(peak <= MAX_SLOTS, "{peak} ran at once, over {MAX_SLOTS}");
     assert!(
         gauges
             .pollers
@@ -161,7 +187,6 @@ async fn a_burst_runs_once_each_within_resource_based_slots_and_autoscaled_polle
             .any(|pollers| *pollers > FIXED_POLLERS as f64),
         "the pollers scaled up past {FIXED_POLLERS}: {gauges:?}"
     );
-    running.stop().await;
 }
 
 #[activity]

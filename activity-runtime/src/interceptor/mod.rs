@@ -80,6 +80,27 @@ pub trait ActivityInterceptor: Send + Sync + 'static {
     /// [`client_interceptor`](crate::worker::WorkerBuilder::client_interceptor)). It runs on the
     /// activity's own thread, inside `ctx.heartbeat`, so it must not block. Default: leaves
     /// them as they are.
+    ///
+    /// ```
+    /// use activity_runtime::context::ActivityInfo;
+    /// use activity_runtime::interceptor::{ActivityInterceptor, Attempt, BoxFuture, Next, Outcome};
+    /// use activity_runtime::payload::{self, Payload};
+    ///
+    /// /// Adds the attempt's number to every heartbeat, as its last detail.
+    /// struct StampAttempt;
+    ///
+    /// impl ActivityInterceptor for StampAttempt {
+    ///     fn execute<'a>(&'a self, _: &'a Attempt, next: Next<'a>) -> BoxFuture<'a, Outcome> {
+    ///         Box::pin(next.run())
+    ///     }
+    ///
+    ///     fn heartbeat(&self, info: &ActivityInfo, details: &mut Vec<Payload>) {
+    ///         if let Ok(attempt) = payload::encode(&info.attempt) {
+    ///             details.push(attempt);
+    ///         }
+    ///     }
+    /// }
+    /// ```
     fn heartbeat(&self, info: &ActivityInfo, details: &mut Vec<Payload>) {
         let _ = (info, details);
     }

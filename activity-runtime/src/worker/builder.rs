@@ -154,6 +154,35 @@ impl WorkerBuilder {
     /// which [`ActivityInterceptor::heartbeat`](crate::interceptor::ActivityInterceptor::heartbeat)
     /// sees. With the feature `opentelemetry`, the attempt's trace context is carried onward
     /// in `_tracer-data` before any of them runs. Default: none.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use activity_runtime::interceptor::BoxFuture;
+    /// use activity_runtime::{Worker, activity, activity_set};
+    /// use temporalio_client::errors::WorkflowStartError;
+    /// use temporalio_client::{ClientInterceptor, Next, StartWorkflowInput, StartWorkflowOutput};
+    ///
+    /// /// Counts the workflows that activities start.
+    /// #[derive(Clone, Default)]
+    /// struct Starts(Arc<AtomicUsize>);
+    ///
+    /// impl ClientInterceptor for Starts {
+    ///     fn start_workflow<'a>(
+    ///         &'a self,
+    ///         input: StartWorkflowInput,
+    ///         next: Next<'a, StartWorkflowInput, BoxFuture<'a, Result<StartWorkflowOutput, WorkflowStartError>>>,
+    ///     ) -> BoxFuture<'a, Result<StartWorkflowOutput, WorkflowStartError>> {
+    ///         self.0.fetch_add(1, Ordering::Relaxed);
+    ///         next.run(input)
+    ///     }
+    /// }
+    /// # #[activity] async fn fulfil() {}
+    ///
+    /// let starts = Starts::default();
+    /// let builder = Worker::builder("orders", activity_set![fulfil]).client_interceptor(starts.clone());
+    /// # let _ = builder;
+    /// ```
     pub fn client_interceptor(mut self, interceptor: impl ClientInterceptor) -> Self {
         self.client_interceptors.push(Arc::new(interceptor));
         self

@@ -65,11 +65,14 @@ use tokio::sync::watch;
 use crate::activity::{Activity, ActivitySet, Outcome, Typed};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ResultSlot, result_slot};
 use crate::dispatch::codec::Codec;
+use crate::dispatch::converter_or_default;
 use crate::dispatch::{DeliverNow, DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
 pub use crate::metrics::RecordedMetrics;
 use crate::metrics::recording_meter;
-use crate::payload::{ArgumentList, FromPayload, IntoArguments, Payload, PayloadError, ToPayload};
+use crate::payload::{
+    ArgumentList, FromPayload, IntoArguments, Payload, PayloadConverter, PayloadError, ToPayload,
+};
 
 /// Runs registered activities in-process, through the same dispatcher, codec, blocking pool and
 /// checks as a worker: typed arguments in, typed result out. It can set the info, capture
@@ -106,6 +109,7 @@ pub struct ActivityEnvironment {
     next_run: AtomicU64,
     metrics: RecordedMetrics,
     client: Option<Client>,
+    converter: Option<Arc<dyn PayloadConverter>>,
 }
 
 /// Configures an [`ActivityEnvironment`].
@@ -179,7 +183,7 @@ impl ActivityEnvironment {
     {
         let arguments = input
             .into_arguments()
-            .into_payloads()
+            .encode_with(self.payload_converter())
             .map_err(encode_error)?;
         let arguments = self.codec.encode("arguments", arguments).await?;
         let slot = result_slot();
@@ -326,7 +330,8 @@ impl ActivityEnvironment {
         recorded.clone()
     }
 
-    /// The first detail of every heartbeat so far, through the codec and decoded as `T`.
+    /// The first detail of every heartbeat so far, through the codec and decoded as `T` by the
+    /// environment's payload converter.
     ///
     /// # Errors
     /// When the codec fails, or a detail does not decode as `T`.
@@ -335,7 +340,7 @@ impl ActivityEnvironment {
         for details in self.heartbeats() {
             let details = self.codec.decode("heartbeat details", details).await?;
             if let Some(first) = details.first() {
-                decoded.push(T::from_payload(first).map_err(|error| {
+                decoded.push(self.payload_converter().decode(first).map_err(|error| {
                     ActivityError::new(format!("a heartbeat detail does not decode: {error}"))
                 })?);
             }
@@ -352,6 +357,12 @@ impl ActivityEnvironment {
     /// The info that each run starts from; its activity type is set per run.
     pub fn info(&self) -> &ActivityInfo {
         &self.info
+    }
+
+    /// The payload converter the activities use, which [`run`](Self::run) encodes the
+    /// arguments with, as a worker's callers would.
+    pub fn payload_converter(&self) -> &dyn PayloadConverter {
+        converter_or_default(self.converter.as_ref())
     }
 
     fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancellation>> {
@@ -401,7 +412,8 @@ impl ActivityEnvironmentBuilder {
     }
 
     /// The details that `ActivityContext::last_heartbeat_details` returns, as if a previous
-    /// attempt had heartbeated them.
+    /// attempt had heartbeated them: encoded by the payload converter set so far, so set
+    /// [`payload_converter`](Self::payload_converter) first.
     ///
     /// # Errors
     /// When the details cannot be encoded.
@@ -409,13 +421,14 @@ impl ActivityEnvironmentBuilder {
         mut self,
         details: &T,
     ) -> Result<Self, PayloadError> {
-        self.last_heartbeat_details = vec![details.to_payload()?];
+        self.last_heartbeat_details = vec![self.options.converter().encode(details)?];
         Ok(self)
     }
 
     /// The details that `ActivityContext::last_heartbeat_tuple` returns, one per element of
     /// the tuple, as if a previous attempt had heartbeated them with `heartbeat_tuple` (or a
-    /// Python one with `activity.heartbeat(a, b)`).
+    /// Python one with `activity.heartbeat(a, b)`), encoded as
+    /// [`last_heartbeat_details`](Self::last_heartbeat_details) says.
     ///
     /// # Errors
     /// When a detail cannot be encoded.
@@ -423,7 +436,7 @@ impl ActivityEnvironmentBuilder {
         mut self,
         details: impl ArgumentList,
     ) -> Result<Self, PayloadError> {
-        self.last_heartbeat_details = details.into_payloads()?;
+        self.last_heartbeat_details = details.encode_with(self.options.converter())?;
         Ok(self)
     }
 
@@ -470,6 +483,7 @@ impl ActivityEnvironmentBuilder {
         self.options.meter = recording_meter(&metrics);
         Ok(ActivityEnvironment {
             codec: self.options.codec.clone(),
+            converter: self.options.converter.clone(),
             dispatcher: Dispatcher::new(self.set, self.options)?,
             metrics,
             info: self.info,

@@ -236,3 +236,8 @@ fn async_completion_hands_off_and_another_process_approves() {
     );
     assert_eq!(lines[2], "Refund approved by the example");
 }
+
+#[test]
+fn msgpack_sends_and_reads_msgpack_through_the_payload_converter() {
+    assert_eq!(run("msgpack"), "order o-17: 2100 cents (binary/msgpack)\n");
+}

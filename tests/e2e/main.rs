@@ -20,6 +20,7 @@ mod non_finite_floats;
 mod official_sdk;
 mod operator;
 mod panics;
+mod payload_converter;
 mod python;
 mod reliability;
 mod runtimes;

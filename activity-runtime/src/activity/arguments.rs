@@ -1,8 +1,10 @@
 //! The payloads of one activity task, decoded one parameter at a time.
 
+use std::sync::Arc;
+
 use super::signature::ActivityArgument;
 use crate::error::{ActivityError, RuntimeFailure};
-use crate::payload::Payload;
+use crate::payload::{Payload, PayloadConverter};
 
 /// The payloads of an activity task, which the generated `start` decodes in parameter order.
 ///
@@ -15,6 +17,8 @@ pub struct Arguments {
     payloads: std::vec::IntoIter<Payload>,
     received: usize,
     position: usize,
+    /// `None`: the default converter, called without erasure.
+    converter: Option<Arc<dyn PayloadConverter>>,
 }
 
 impl Arguments {
@@ -25,7 +29,14 @@ impl Arguments {
             received: payloads.len(),
             payloads: payloads.into_iter(),
             position: 0,
+            converter: None,
         }
+    }
+
+    /// Decoded by `converter` instead of the default one.
+    pub(crate) fn converted_by(mut self, converter: Option<Arc<dyn PayloadConverter>>) -> Self {
+        self.converter = converter;
+        self
     }
 
     /// Decodes the next argument, named `name` in the function (empty for a pattern).
@@ -36,7 +47,11 @@ impl Arguments {
         let position = self.position;
         self.position += 1;
         let decoded = match self.payloads.next() {
-            Some(payload) => T::from_payload(&payload).map_err(|error| error.to_string()),
+            Some(payload) => match &self.converter {
+                None => T::from_payload(&payload),
+                Some(converter) => converter.decode::<T>(&payload),
+            }
+            .map_err(|error| error.to_string()),
             None => T::from_missing().ok_or_else(|| {
                 format!(
                     "missing: the caller sent {} argument{}",

@@ -171,7 +171,11 @@ impl ActivityDefinition {
         context: ActivityContext,
         payloads: Vec<Payload>,
     ) -> Result<Invocation, ActivityError> {
-        (self.start)(context, Arguments::new(self.name, payloads))
+        let converter = context.custom_converter().cloned();
+        (self.start)(
+            context,
+            Arguments::new(self.name, payloads).converted_by(converter),
+        )
     }
 }
 

@@ -29,7 +29,16 @@ pub fn finish_result<T: ActivityOutput, E: IntoActivityError>(result: Result<T, 
 }
 
 fn encode_result<T: ToPayload>(value: &T) -> Outcome {
-    value.to_payload().map_err(|error| {
+    // The attempt's converter is looked for only once a custom one was set somewhere: the
+    // lookup would cost every attempt of a worker on the default converter.
+    let custom = crate::payload::custom_converter_set()
+        .then(ActivityContext::current)
+        .flatten();
+    let encoded = match custom {
+        Some(ctx) => ctx.payload_converter().encode(value),
+        None => value.to_payload(),
+    };
+    encoded.map_err(|error| {
         // The ambient context is there whenever a worker or test environment runs the activity.
         let activity = ActivityContext::current()
             .map_or_else(|| "?".to_string(), |ctx| ctx.info().activity_type.clone());

@@ -3,21 +3,23 @@
 //! another SDK's `raise_complete_async`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use temporalio_client::errors::AsyncActivityError;
 use temporalio_client::{ActivityIdentifier, AsyncActivityHandle, Client, RpcOptions};
 use temporalio_common::data_converters::RawValue;
 use temporalio_common::protos::TaskToken as CoreTaskToken;
 
+use super::Caller;
 use crate::context::TaskToken;
 use crate::error::ActivityError;
-use crate::payload::{Payload, PayloadError, ToPayload};
+use crate::payload::{Payload, PayloadConverter, PayloadError, ToPayload};
 
 /// Completes, fails, cancels or heartbeats one activity that is waiting for it, from any
 /// process: Python's `client.get_async_activity_handle`, Go's `client.CompleteActivity`.
 ///
-/// Payloads are encoded as the worker encodes them, then by the client's codec when the client
-/// has one ([`ConnectionConfig::client_with_codec`](crate::ConnectionConfig::client_with_codec)).
+/// Payloads are encoded by the caller's payload converter ([`Caller`]), as the worker encodes
+/// them, then by the client's codec when the client has one ([`ConnectionConfig::client_with_codec`](crate::ConnectionConfig::client_with_codec)).
 ///
 /// ```no_run
 /// use activity_runtime::ConnectionConfig;
@@ -36,6 +38,7 @@ use crate::payload::{Payload, PayloadError, ToPayload};
 /// ```
 pub struct AsyncCompletion {
     handle: AsyncActivityHandle<Client>,
+    converter: Arc<dyn PayloadConverter>,
     target: String,
 }
 
@@ -95,7 +98,7 @@ pub enum CompletionError {
 
 impl AsyncCompletion {
     /// The activity attempt that `token` names ([`ActivityInfo::task_token`](crate::context::ActivityInfo::task_token)).
-    pub fn by_token(client: &Client, token: &TaskToken) -> Self {
+    pub fn by_token(client: &impl Caller, token: &TaskToken) -> Self {
         Self::new(
             client,
             ActivityIdentifier::from_task_token(CoreTaskToken::from(token.as_bytes().to_vec())),
@@ -108,7 +111,7 @@ impl AsyncCompletion {
 
     /// Activity `activity_id` of workflow `workflow_id`, in run `run_id` (empty: the latest).
     pub fn by_workflow_ids(
-        client: &Client,
+        client: &impl Caller,
         workflow_id: &str,
         run_id: &str,
         activity_id: &str,
@@ -121,7 +124,7 @@ impl AsyncCompletion {
     }
 
     /// Standalone activity `activity_id`, in run `run_id` (empty: the latest).
-    pub fn standalone(client: &Client, activity_id: &str, run_id: &str) -> Self {
+    pub fn standalone(client: &impl Caller, activity_id: &str, run_id: &str) -> Self {
         Self::new(
             client,
             ActivityIdentifier::by_id_standalone(activity_id, run_id),
@@ -129,9 +132,10 @@ impl AsyncCompletion {
         )
     }
 
-    fn new(client: &Client, identifier: ActivityIdentifier, target: String) -> Self {
+    fn new(client: &impl Caller, identifier: ActivityIdentifier, target: String) -> Self {
         Self {
-            handle: client.get_async_activity_handle(identifier),
+            handle: client.client().get_async_activity_handle(identifier),
+            converter: client.payload_converter(),
             target,
         }
     }
@@ -206,8 +210,8 @@ impl AsyncCompletion {
     }
 
     fn encode<T: ToPayload + ?Sized>(&self, value: &T) -> Result<Payload, CompletionError> {
-        value
-            .to_payload()
+        self.converter
+            .encode(value)
             .map_err(|source| CompletionError::Encode {
                 target: self.target.clone(),
                 source,

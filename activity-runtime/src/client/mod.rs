@@ -106,6 +106,7 @@
 //! }
 //! ```
 
+mod caller;
 mod completion;
 mod operator;
 mod signal;
@@ -126,7 +127,8 @@ use crate::dispatch::codec::Codec;
 use crate::payload::codec::PayloadCodec;
 use crate::payload::{ArgumentList, IntoArguments};
 
-use crate::payload::{FromPayload, PayloadError};
+use crate::payload::{FromPayload, PayloadConverter, PayloadError};
+pub use caller::{Caller, ClientWithConverter};
 pub use completion::{AsyncCompletion, CompletionError, HeartbeatResponse};
 pub use operator::{ActivityOperator, OperatorError, OptionsUpdate, Reset};
 pub use signal::signal_workflow;
@@ -223,6 +225,7 @@ impl ConnectionConfig {
 pub struct StartedActivity<T> {
     handle: ActivityHandle<Client, UntypedActivity>,
     client: Client,
+    converter: Arc<dyn PayloadConverter>,
     name: String,
     output: PhantomData<fn() -> T>,
 }
@@ -308,7 +311,7 @@ impl<T> StartedActivity<T> {
 }
 
 impl<T: FromPayload> StartedActivity<T> {
-    /// Waits for the activity's result.
+    /// Waits for the activity's result, decoded by the payload converter it was started with.
     ///
     /// # Errors
     /// When the activity fails, times out or is cancelled, or its result does not decode.
@@ -318,7 +321,7 @@ impl<T: FromPayload> StartedActivity<T> {
             .payloads
             .first()
             .ok_or_else(|| ExecuteError::NoResult(self.name.clone()))?;
-        Ok(T::from_payload(payload)?)
+        Ok(self.converter.decode(payload)?)
     }
 }
 
@@ -328,18 +331,21 @@ impl<T: FromPayload> StartedActivity<T> {
 /// # Errors
 /// When an argument does not encode, or the server refuses the start.
 pub async fn start_activity_by_name<T>(
-    client: &Client,
+    client: &impl Caller,
     name: &str,
     input: impl ArgumentList,
     options: ActivityStartOptions,
 ) -> Result<StartedActivity<T>, ExecuteError> {
-    let arguments = RawValue::new(input.into_payloads()?);
+    let converter = client.payload_converter();
+    let arguments = RawValue::new(input.encode_with(&*converter)?);
+    let client = client.client();
     let handle = client
         .start_activity(UntypedActivity::new(name), arguments, options)
         .await?;
     Ok(StartedActivity {
         handle,
         client: client.clone(),
+        converter,
         name: name.to_string(),
         output: PhantomData,
     })
@@ -352,7 +358,7 @@ pub async fn start_activity_by_name<T>(
 /// # Errors
 /// When an argument does not encode, or the server refuses the start.
 pub async fn start_activity<A>(
-    client: &Client,
+    client: &impl Caller,
     activity: Typed<A>,
     input: impl IntoArguments<A::Input>,
     options: ActivityStartOptions,
@@ -394,7 +400,7 @@ where
 /// # Ok(()) }
 /// ```
 pub async fn execute_activity<A>(
-    client: &Client,
+    client: &impl Caller,
     activity: Typed<A>,
     input: impl IntoArguments<A::Input>,
     options: ActivityStartOptions,

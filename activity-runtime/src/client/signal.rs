@@ -2,14 +2,15 @@
 //! activity on [`ActivityContext::client`](crate::ActivityContext::client), or from any client.
 
 use temporalio_client::errors::WorkflowInteractionError;
-use temporalio_client::{Client, UntypedSignal, UntypedWorkflow, WorkflowSignalOptions};
+use temporalio_client::{UntypedSignal, UntypedWorkflow, WorkflowSignalOptions};
 use temporalio_common::data_converters::RawValue;
 
-use super::ExecuteError;
+use super::{Caller, ExecuteError};
 use crate::payload::ArgumentList;
 
 /// Sends signal `signal` with `input` (its arguments as a tuple; `()` for none) to the running
-/// workflow `workflow_id`, in the client's namespace, through the client's codec. Python's
+/// workflow `workflow_id`, in the client's namespace, encoded by the caller's payload
+/// converter ([`Caller`]), then the client's codec. Python's
 /// `client.get_workflow_handle(id).signal(name, arg)`.
 ///
 /// # Errors
@@ -28,12 +29,13 @@ use crate::payload::ArgumentList;
 /// }
 /// ```
 pub async fn signal_workflow(
-    client: &Client,
+    client: &impl Caller,
     workflow_id: &str,
     signal: &str,
     input: impl ArgumentList,
 ) -> Result<(), ExecuteError> {
-    let input = RawValue::new(input.into_payloads()?);
+    let input = RawValue::new(input.encode_with(&*client.payload_converter())?);
+    let client = client.client();
     client
         .get_workflow_handle::<UntypedWorkflow>(workflow_id)
         .signal(

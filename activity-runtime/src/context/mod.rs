@@ -24,7 +24,7 @@ use temporalio_common::telemetry::metrics::TemporalMeter;
 
 use crate::error::{ActivityError, RuntimeFailure};
 use crate::metrics::MetricMeter;
-use crate::payload::{self, ArgumentList, Payload, PayloadError, PayloadList};
+use crate::payload::{ArgumentList, Payload, PayloadConverter, PayloadError, PayloadList};
 
 pub(crate) use cancellation::Cancellation;
 pub use cancellation::CancellationDetails;
@@ -93,6 +93,8 @@ struct Inner {
     /// Made on first use: most activities record no metrics of their own.
     metric_meter: OnceLock<MetricMeter>,
     client: Option<Client>,
+    /// `None`: the default converter.
+    converter: Option<Arc<dyn PayloadConverter>>,
 }
 
 tokio::task_local! {
@@ -205,7 +207,8 @@ impl ActivityContext {
     /// ```
     pub fn heartbeat<T: Serialize + ?Sized>(&self, details: &T) {
         if self.inner.heartbeats.is_some() {
-            self.send_heartbeat(payload::encode(details).map(|payload| vec![payload]));
+            let encoded = self.payload_converter().encode(details);
+            self.send_heartbeat(encoded.map(|payload| vec![payload]));
         }
     }
 
@@ -233,7 +236,7 @@ impl ActivityContext {
     /// ```
     pub fn heartbeat_tuple(&self, details: impl ArgumentList) {
         if self.inner.heartbeats.is_some() {
-            self.send_heartbeat(details.into_payloads());
+            self.send_heartbeat(details.encode_with(self.payload_converter()));
         }
     }
 
@@ -298,7 +301,8 @@ impl ActivityContext {
         let Some(details) = self.inner.last_heartbeat_details.first() else {
             return Ok(None);
         };
-        payload::decode(details)
+        self.payload_converter()
+            .decode(details)
             .map(Some)
             .map_err(|error| self.undecodable_heartbeat_details(&error))
     }
@@ -325,7 +329,7 @@ impl ActivityContext {
         if details.is_empty() {
             return Ok(None);
         }
-        T::from_payloads(details)
+        T::decode_with(details, self.payload_converter())
             .map(Some)
             .map_err(|error| self.undecodable_heartbeat_details(&error))
     }
@@ -507,6 +511,31 @@ impl ActivityContext {
         })
     }
 
+    /// The payload converter that decodes this activity's arguments and encodes its result and
+    /// heartbeat details (Python's `activity.payload_converter()`): the one set on the worker
+    /// or test environment, or the [default](crate::payload::DefaultPayloadConverter). For
+    /// values the activity sends or reads itself in the same encoding as its callers.
+    ///
+    /// ```
+    /// use activity_runtime::{ActivityContext, ActivityError, activity};
+    ///
+    /// #[activity]
+    /// fn snapshot(ctx: ActivityContext, rows: Vec<String>) -> Result<usize, ActivityError> {
+    ///     // Encoded as the callers encode, so that any of them reads it back.
+    ///     let encoded = ctx.payload_converter().encode(&rows)?;
+    ///     // ... store `encoded` ...
+    ///     Ok(encoded.data.len())
+    /// }
+    /// ```
+    pub fn payload_converter(&self) -> &dyn PayloadConverter {
+        crate::dispatch::converter_or_default(self.inner.converter.as_ref())
+    }
+
+    /// The converter set on the worker, if it is not the default, for the arguments.
+    pub(crate) fn custom_converter(&self) -> Option<&Arc<dyn PayloadConverter>> {
+        self.inner.converter.as_ref()
+    }
+
     /// Runs `future` with this context as the task's ambient context.
     pub(crate) async fn scope<F: Future>(self, future: F) -> F::Output {
         CURRENT_TASK.scope(self, future).await
@@ -580,6 +609,7 @@ pub(crate) struct ContextParts {
     pub(crate) result: Option<ResultSlot>,
     pub(crate) meter: TemporalMeter,
     pub(crate) client: Option<Client>,
+    pub(crate) converter: Option<Arc<dyn PayloadConverter>>,
 }
 
 impl ContextParts {
@@ -595,6 +625,7 @@ impl ContextParts {
             result: None,
             meter: TemporalMeter::no_op(),
             client: None,
+            converter: None,
         }
     }
 
@@ -613,6 +644,7 @@ impl ContextParts {
                 meter: self.meter,
                 metric_meter: OnceLock::new(),
                 client: self.client,
+                converter: self.converter,
             }),
         }
     }

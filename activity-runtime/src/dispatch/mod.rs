@@ -36,14 +36,14 @@ use crate::context::{
 };
 use crate::error::{ActivityError, BuildError, ErrorKind, RuntimeFailure};
 use crate::interceptor::{ActivityInterceptor, ActivityPart, Attempt, Inputs, Next};
-use crate::payload::Payload;
+use crate::payload::{Payload, PayloadConverter};
 use auto_heartbeat::AutoHeartbeat;
 use blocking::BlockingPool;
 use codec::Codec;
 use heartbeat::Heartbeats;
 pub(crate) use heartbeat::{DeliverNow, HeartbeatDelivery};
 use limits::PayloadLimits;
-pub(crate) use options::{DispatchOptions, dispatch_builder_methods};
+pub(crate) use options::{DispatchOptions, converter_or_default, dispatch_builder_methods};
 use registry::Registry;
 use settle::settle;
 use slow_poll::SlowPollDetector;
@@ -85,6 +85,7 @@ struct Shared {
     meter: TemporalMeter,
     interceptors: Vec<Arc<dyn ActivityInterceptor>>,
     auto_heartbeat: bool,
+    converter: Option<Arc<dyn PayloadConverter>>,
 }
 
 impl Dispatcher {
@@ -110,6 +111,7 @@ impl Dispatcher {
                 meter: options.meter,
                 interceptors: options.interceptors,
                 auto_heartbeat: options.auto_heartbeat,
+                converter: options.converter,
             }),
         })
     }
@@ -297,6 +299,7 @@ impl Dispatcher {
             result: task.result,
             meter: shared.meter.clone(),
             client: task.client,
+            converter: shared.converter.clone(),
         }
         .build();
         let call = self.call(definition, &context, arguments, span);

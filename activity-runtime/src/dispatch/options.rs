@@ -10,6 +10,7 @@ use super::codec::Codec;
 use super::limits::PayloadLimits;
 use crate::context::state::StateMap;
 use crate::interceptor::ActivityInterceptor;
+use crate::payload::{DefaultPayloadConverter, PayloadConverter};
 
 /// How a worker or test environment runs activities. Every builder that runs activities sets
 /// these.
@@ -30,6 +31,8 @@ pub(crate) struct DispatchOptions {
     /// The first is the outermost.
     pub(crate) interceptors: Vec<Arc<dyn ActivityInterceptor>>,
     pub(crate) auto_heartbeat: bool,
+    /// `None`: the default converter.
+    pub(crate) converter: Option<Arc<dyn PayloadConverter>>,
 }
 
 impl Default for DispatchOptions {
@@ -50,7 +53,25 @@ impl Default for DispatchOptions {
             meter: TemporalMeter::no_op(),
             interceptors: Vec::new(),
             auto_heartbeat: false,
+            converter: None,
         }
+    }
+}
+
+impl DispatchOptions {
+    /// The payload converter the activities use.
+    pub(crate) fn converter(&self) -> &dyn PayloadConverter {
+        converter_or_default(self.converter.as_ref())
+    }
+}
+
+/// `converter`, or the default one when there is none.
+pub(crate) fn converter_or_default(
+    converter: Option<&Arc<dyn PayloadConverter>>,
+) -> &dyn PayloadConverter {
+    match converter {
+        Some(converter) => &**converter,
+        None => &DefaultPayloadConverter,
     }
 }
 
@@ -97,6 +118,33 @@ macro_rules! dispatch_builder_methods {
             codec: impl $crate::payload::codec::PayloadCodec + Send + Sync + 'static,
         ) -> Self {
             self.options.codec = $crate::dispatch::codec::Codec::new(::std::sync::Arc::new(codec));
+            self
+        }
+
+        /// The payload converter that decodes every argument and encodes every result and
+        /// heartbeat detail, before the [`codec`](Self::codec): msgpack, CBOR, or a JSON with
+        /// other rules, for callers whose SDKs use the same (see
+        /// [`PayloadConverter`]($crate::payload::PayloadConverter)). Failure details and
+        /// headers keep the default encoding. Default: the
+        /// [default converter]($crate::payload::DefaultPayloadConverter), which every SDK
+        /// reads.
+        ///
+        /// ```
+        /// # use activity_runtime::{Worker, activity, activity_set};
+        /// # use activity_runtime::payload::PayloadConverter;
+        /// # #[activity] async fn greet() {}
+        /// struct Strict; // decodes nothing but what it expects; see `PayloadConverter`
+        /// impl PayloadConverter for Strict {}
+        ///
+        /// let builder = Worker::builder("greetings", activity_set![greet]).payload_converter(Strict);
+        /// # let _ = builder;
+        /// ```
+        pub fn payload_converter(
+            mut self,
+            converter: impl $crate::payload::PayloadConverter,
+        ) -> Self {
+            self.options.converter =
+                $crate::payload::custom_converter(::std::sync::Arc::new(converter));
             self
         }
 

@@ -1,22 +1,32 @@
 //! An activity's arguments, as a caller sends them: a tuple, one payload per element; and a
 //! tuple read back the same way, as several heartbeat details are.
 
-use super::{FromPayload, Payload, PayloadError, ToPayload};
+use super::{
+    DefaultPayloadConverter, FromPayload, Payload, PayloadConverter, PayloadError, ToPayload,
+};
 
 /// An activity's arguments as a tuple, encoded one payload per element, in order, as a caller
 /// sends them: `()`, `(a,)`, `(a, b)`, and so on up to twelve.
-pub trait ArgumentList {
-    /// The payloads, one per element.
+pub trait ArgumentList: Sized {
+    /// The payloads, one per element, by the default converter.
     ///
     /// # Errors
     /// When an element cannot be encoded.
-    fn into_payloads(self) -> Result<Vec<Payload>, PayloadError>;
+    fn into_payloads(self) -> Result<Vec<Payload>, PayloadError> {
+        self.encode_with(&DefaultPayloadConverter)
+    }
+
+    /// The payloads, one per element, by `converter`.
+    ///
+    /// # Errors
+    /// When an element cannot be encoded.
+    fn encode_with(self, converter: &dyn PayloadConverter) -> Result<Vec<Payload>, PayloadError>;
 }
 
 /// Payloads already encoded, as they are: a dynamic caller's, or details a previous attempt
 /// recorded.
 impl ArgumentList for Vec<Payload> {
-    fn into_payloads(self) -> Result<Vec<Payload>, PayloadError> {
+    fn encode_with(self, _: &dyn PayloadConverter) -> Result<Vec<Payload>, PayloadError> {
         Ok(self)
     }
 }
@@ -38,30 +48,41 @@ impl ArgumentList for Vec<Payload> {
 /// # Ok::<(), activity_runtime::payload::PayloadError>(())
 /// ```
 pub trait PayloadList: Sized {
-    /// Decodes one element from each payload.
+    /// Decodes one element from each payload, by the default converter.
     ///
     /// # Errors
     /// When an element does not decode ([`PayloadError::Element`]), or the count does not fit
     /// the tuple ([`PayloadError::Count`]).
-    fn from_payloads(payloads: &[Payload]) -> Result<Self, PayloadError>;
+    fn from_payloads(payloads: &[Payload]) -> Result<Self, PayloadError> {
+        Self::decode_with(payloads, &DefaultPayloadConverter)
+    }
+
+    /// Decodes one element from each payload, by `converter`.
+    ///
+    /// # Errors
+    /// As [`from_payloads`](Self::from_payloads).
+    fn decode_with(
+        payloads: &[Payload],
+        converter: &dyn PayloadConverter,
+    ) -> Result<Self, PayloadError>;
 }
 
 macro_rules! tuples {
     ($(($($name:ident),*)),* $(,)?) => {$(
         impl<$($name: ToPayload),*> ArgumentList for ($($name,)*) {
-            #[allow(non_snake_case)]
-            fn into_payloads(self) -> Result<Vec<Payload>, PayloadError> {
+            #[allow(non_snake_case, unused_variables)]
+            fn encode_with(self, converter: &dyn PayloadConverter) -> Result<Vec<Payload>, PayloadError> {
                 let ($($name,)*) = self;
-                Ok(vec![$($name.to_payload()?),*])
+                Ok(vec![$(converter.encode(&$name)?),*])
             }
         }
 
         impl<$($name: FromPayload),*> PayloadList for ($($name,)*) {
             #[allow(unused_mut, unused_variables, clippy::unused_unit)]
-            fn from_payloads(payloads: &[Payload]) -> Result<Self, PayloadError> {
+            fn decode_with(payloads: &[Payload], converter: &dyn PayloadConverter) -> Result<Self, PayloadError> {
                 let mut elements = payloads.iter();
                 let mut index = 0;
-                let decoded = ($(next_element::<$name>(&mut elements, &mut index, payloads.len())?,)*);
+                let decoded = ($(next_element::<$name>(converter, &mut elements, &mut index, payloads.len())?,)*);
                 if payloads.len() > index {
                     return Err(PayloadError::Count { expected: index, found: payloads.len() });
                 }
@@ -73,6 +94,7 @@ macro_rules! tuples {
 
 /// The element at `index`, from the next payload, or as missing when none is left.
 fn next_element<'a, T: FromPayload>(
+    converter: &dyn PayloadConverter,
     elements: &mut impl Iterator<Item = &'a Payload>,
     index: &mut usize,
     found: usize,
@@ -80,10 +102,12 @@ fn next_element<'a, T: FromPayload>(
     let at = *index;
     *index += 1;
     match elements.next() {
-        Some(payload) => T::from_payload(payload).map_err(|source| PayloadError::Element {
-            index: at,
-            source: Box::new(source),
-        }),
+        Some(payload) => converter
+            .decode::<T>(payload)
+            .map_err(|source| PayloadError::Element {
+                index: at,
+                source: Box::new(source),
+            }),
         None => T::from_missing().ok_or(PayloadError::Count {
             expected: at + 1,
             found,

@@ -51,12 +51,18 @@ use serde::ser::{self, Impossible, Serialize};
 
 mod arguments;
 pub mod codec;
+mod converter;
 mod finite;
 mod proto;
 
 use finite::{FiniteFloats, NON_FINITE};
 
 pub use arguments::{ArgumentList, IntoArguments, PayloadList};
+pub use converter::{
+    Decoded, DefaultPayloadConverter, PayloadConverter, PayloadToDecode, ValueToEncode,
+    with_encoding,
+};
+pub(crate) use converter::{custom as custom_converter, custom_converter_set, default_converter};
 pub use proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;
 pub use temporalio_common::protos::temporal::api::common::v1::Payload;
@@ -139,9 +145,9 @@ pub enum PayloadError {
     Encode {
         /// The Rust type of the value.
         type_name: &'static str,
-        /// What serde said.
+        /// What serde, or the payload converter, said.
         #[source]
-        source: serde_json::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -160,17 +166,28 @@ impl PayloadError {
 
 /// A value that becomes one payload: every `serde::Serialize` type, and [`Proto`].
 pub trait ToPayload {
-    /// Encodes the value.
+    /// Encodes the value as the default converter does.
     ///
     /// # Errors
     /// When the value cannot be represented in its encoding.
     fn to_payload(&self) -> Result<Payload, PayloadError>;
+
+    /// The encoding [`to_payload`](Self::to_payload) gives the value, without encoding it:
+    /// what [`ValueToEncode::default_encoding`] answers a [`PayloadConverter`].
+    fn default_encoding(&self) -> &'static str;
+
+    /// Serializes the value with serde, for a [`PayloadConverter`] with a format of its own:
+    /// the value itself, or a [`Proto`]'s message.
+    ///
+    /// # Errors
+    /// What the serializer says.
+    fn serialize_with<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
 /// A value that one payload decodes into: every `serde::de::DeserializeOwned` type, and
 /// [`Proto`].
 pub trait FromPayload: Sized {
-    /// Decodes the value, by the payload's `encoding` metadata.
+    /// Decodes the value as the default converter does, by the payload's `encoding` metadata.
     ///
     /// # Errors
     /// When the encoding is missing or unknown, or the data does not fit the type.
@@ -179,11 +196,34 @@ pub trait FromPayload: Sized {
     /// The value of an argument the caller did not send: `None` for an `Option`, `()` for unit,
     /// and nothing for a type that needs a value.
     fn from_missing() -> Option<Self>;
+
+    /// Deserializes the value with serde, for a [`PayloadConverter`] with a format of its own:
+    /// the value itself, or a [`Proto`]'s message.
+    ///
+    /// # Errors
+    /// What the deserializer says.
+    fn deserialize_with<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error>;
 }
 
 impl<T: Serialize + ?Sized> ToPayload for T {
     fn to_payload(&self) -> Result<Payload, PayloadError> {
         encode_serde(self)
+    }
+
+    fn default_encoding(&self) -> &'static str {
+        match self.serialize(Classifier {
+            byte_string: is_byte_string::<T>(),
+        }) {
+            Ok(Special::Null) => BINARY_NULL,
+            Ok(Special::Bytes(_)) => BINARY_PLAIN,
+            Err(NotSpecial) => JSON_PLAIN,
+        }
+    }
+
+    fn serialize_with<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
     }
 }
 
@@ -194,6 +234,12 @@ impl<T: DeserializeOwned> FromPayload for T {
 
     fn from_missing() -> Option<Self> {
         decode_null().ok()
+    }
+
+    fn deserialize_with<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        T::deserialize(deserializer)
     }
 }
 
@@ -240,7 +286,10 @@ fn encode_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, PayloadError
                 path: non_finite_path(value),
                 value: float.to_string(),
             }),
-            None => Err(PayloadError::Encode { type_name, source }),
+            None => Err(PayloadError::Encode {
+                type_name,
+                source: source.into(),
+            }),
         },
     }
 }

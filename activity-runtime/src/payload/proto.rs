@@ -59,7 +59,7 @@ impl<M: ProtoMessage> ToPayload for Proto<M> {
     fn to_payload(&self) -> Result<Payload, PayloadError> {
         let data = serde_json::to_vec(&self.0).map_err(|source| PayloadError::Encode {
             type_name: std::any::type_name::<M>(),
-            source,
+            source: source.into(),
         })?;
         Ok(Payload {
             metadata: [
@@ -70,6 +70,14 @@ impl<M: ProtoMessage> ToPayload for Proto<M> {
             data,
             ..Payload::default()
         })
+    }
+
+    fn default_encoding(&self) -> &'static str {
+        JSON_PROTOBUF
+    }
+
+    fn serialize_with<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
     }
 }
 
@@ -102,6 +110,12 @@ impl<M: ProtoMessage> FromPayload for Proto<M> {
 
     fn from_missing() -> Option<Self> {
         None
+    }
+
+    fn deserialize_with<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        M::deserialize(deserializer).map(Self)
     }
 }
 

@@ -65,7 +65,6 @@ use tokio::sync::watch;
 use crate::activity::{Activity, ActivitySet, Outcome, Typed};
 use crate::context::{ActivityInfo, Cancellation, CancellationDetails, ResultSlot, result_slot};
 use crate::dispatch::codec::Codec;
-use crate::dispatch::converter_or_default;
 use crate::dispatch::{DeliverNow, DispatchOptions, Dispatcher, HeartbeatDelivery, Task};
 use crate::error::{ActivityError, BuildError, RuntimeFailure};
 pub use crate::metrics::RecordedMetrics;
@@ -362,7 +361,7 @@ impl ActivityEnvironment {
     /// The payload converter the activities use, which [`run`](Self::run) encodes the
     /// arguments with, as a worker's callers would.
     pub fn payload_converter(&self) -> &dyn PayloadConverter {
-        converter_or_default(self.converter.as_ref())
+        crate::payload::converter_or_default(self.converter.as_ref())
     }
 
     fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Cancellation>> {

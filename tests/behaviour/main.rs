@@ -21,6 +21,7 @@ mod impl_blocks;
 mod interceptors;
 mod metrics;
 mod official_payloads;
+mod payload_converter;
 mod payload_limits;
 mod payload_properties;
 mod payloads;

@@ -528,7 +528,7 @@ impl ActivityContext {
     /// }
     /// ```
     pub fn payload_converter(&self) -> &dyn PayloadConverter {
-        crate::dispatch::converter_or_default(self.inner.converter.as_ref())
+        crate::payload::converter_or_default(self.inner.converter.as_ref())
     }
 
     /// The converter set on the worker, if it is not the default, for the arguments.

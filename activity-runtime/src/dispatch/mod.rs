@@ -43,7 +43,7 @@ use codec::Codec;
 use heartbeat::Heartbeats;
 pub(crate) use heartbeat::{DeliverNow, HeartbeatDelivery};
 use limits::PayloadLimits;
-pub(crate) use options::{DispatchOptions, converter_or_default, dispatch_builder_methods};
+pub(crate) use options::{DispatchOptions, dispatch_builder_methods};
 use registry::Registry;
 use settle::settle;
 use slow_poll::SlowPollDetector;

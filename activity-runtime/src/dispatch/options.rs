@@ -10,7 +10,7 @@ use super::codec::Codec;
 use super::limits::PayloadLimits;
 use crate::context::state::StateMap;
 use crate::interceptor::ActivityInterceptor;
-use crate::payload::{DefaultPayloadConverter, PayloadConverter};
+use crate::payload::{PayloadConverter, converter_or_default};
 
 /// How a worker or test environment runs activities. Every builder that runs activities sets
 /// these.
@@ -62,16 +62,6 @@ impl DispatchOptions {
     /// The payload converter the activities use.
     pub(crate) fn converter(&self) -> &dyn PayloadConverter {
         converter_or_default(self.converter.as_ref())
-    }
-}
-
-/// `converter`, or the default one when there is none.
-pub(crate) fn converter_or_default(
-    converter: Option<&Arc<dyn PayloadConverter>>,
-) -> &dyn PayloadConverter {
-    match converter {
-        Some(converter) => &**converter,
-        None => &DefaultPayloadConverter,
     }
 }
 

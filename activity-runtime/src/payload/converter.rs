@@ -82,6 +82,8 @@ pub trait PayloadConverter: Any + Send + Sync {
     /// # Errors
     /// When the payload does not fit the type; [`PayloadToDecode::deserialize`] makes the error
     /// for a serde format, [`PayloadToDecode::error`] for another.
+    // Python's and Go's name, which users of those SDKs look for.
+    #[allow(clippy::wrong_self_convention)]
     fn from_payload(&self, target: PayloadToDecode<'_>) -> Result<Decoded, PayloadError> {
         target.decode_default()
     }
@@ -155,6 +157,14 @@ impl std::fmt::Debug for dyn PayloadConverter {
         } else {
             f.write_str("PayloadConverter(..)")
         }
+    }
+}
+
+/// `converter`, or the default one when there is none.
+pub(crate) fn or_default(converter: Option<&Arc<dyn PayloadConverter>>) -> &dyn PayloadConverter {
+    match converter {
+        Some(converter) => &**converter,
+        None => &DefaultPayloadConverter,
     }
 }
 
@@ -382,5 +392,123 @@ impl<T: FromPayload> Incoming for Option<T> {
     fn decode_default(&mut self, payload: &Payload) -> Result<(), PayloadError> {
         *self = Some(T::from_payload(payload)?);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::{BINARY_NULL, BINARY_PLAIN, ByteBuf, JSON_PLAIN, JSON_PROTOBUF, Proto};
+    use temporalio_common::protos::temporal::api::common::v1::WorkflowExecution;
+
+    /// Writes every value as serde_json's pretty form under its own encoding, and reads it back.
+    struct Pretty;
+
+    impl PayloadConverter for Pretty {
+        fn to_payload(&self, value: &ValueToEncode<'_>) -> Result<Payload, PayloadError> {
+            let data = serde_json::to_vec_pretty(value.serialize()).map_err(|e| value.error(e))?;
+            Ok(with_encoding("json/pretty", data))
+        }
+
+        fn from_payload(&self, target: PayloadToDecode<'_>) -> Result<Decoded, PayloadError> {
+            if target.encoding() != Some("json/pretty") {
+                return target.decode_default();
+            }
+            let data = target.payload().data.as_slice();
+            target.deserialize(&mut serde_json::Deserializer::from_slice(data))
+        }
+    }
+
+    fn execution() -> WorkflowExecution {
+        WorkflowExecution {
+            workflow_id: "wf".into(),
+            run_id: "run".into(),
+        }
+    }
+
+    #[test]
+    fn the_default_converter_behind_dyn_writes_the_bytes_of_payload_encode() {
+        let default: &dyn PayloadConverter = &DefaultPayloadConverter;
+        assert_eq!(
+            default.encode("text").unwrap(),
+            crate::payload::encode("text").unwrap()
+        );
+        assert_eq!(
+            default.encode(&[1u8, 2][..]).unwrap(),
+            crate::payload::encode(&[1u8, 2][..]).unwrap()
+        );
+        assert_eq!(
+            default.encode(&None::<u8>).unwrap(),
+            crate::payload::encode(&None::<u8>).unwrap()
+        );
+        let proto = Proto(execution());
+        assert_eq!(
+            default.encode(&proto).unwrap(),
+            crate::payload::encode(&proto).unwrap()
+        );
+        let encoded = default.encode_all((7u8, "seven")).unwrap();
+        assert_eq!(encoded, (7u8, "seven").into_payloads().unwrap());
+        let (number, word): (u8, String) = default.decode_all(&encoded).unwrap();
+        assert_eq!((number, word.as_str()), (7, "seven"));
+        assert_eq!(format!("{default:?}"), "DefaultPayloadConverter");
+    }
+
+    #[test]
+    fn the_default_encoding_is_what_the_default_converter_would_write() {
+        struct Probe;
+        impl PayloadConverter for Probe {
+            fn to_payload(&self, value: &ValueToEncode<'_>) -> Result<Payload, PayloadError> {
+                let payload = value.to_default_payload()?;
+                assert_eq!(
+                    payload.metadata["encoding"],
+                    value.default_encoding().as_bytes(),
+                    "{}",
+                    value.type_name()
+                );
+                Ok(payload)
+            }
+        }
+        let probe: &dyn PayloadConverter = &Probe;
+        for (payload, expected) in [
+            (probe.encode(&()).unwrap(), BINARY_NULL),
+            (
+                probe.encode(&Some(ByteBuf::from(vec![1]))).unwrap(),
+                BINARY_PLAIN,
+            ),
+            (probe.encode(&vec![1u8]).unwrap(), BINARY_PLAIN),
+            (probe.encode(&Proto(execution())).unwrap(), JSON_PROTOBUF),
+            (probe.encode(&vec![1u16]).unwrap(), JSON_PLAIN),
+            (probe.encode("str").unwrap(), JSON_PLAIN),
+        ] {
+            assert_eq!(payload.metadata["encoding"], expected.as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_converter_sees_unsized_values_and_protobuf_messages_through_serde() {
+        let pretty: &dyn PayloadConverter = &Pretty;
+        let text = pretty.encode("unsized").unwrap();
+        assert_eq!(text.data, br#""unsized""#);
+        assert_eq!(pretty.decode::<String>(&text).unwrap(), "unsized");
+        let message = pretty.encode(&Proto(execution())).unwrap();
+        assert_eq!(
+            String::from_utf8(message.data.clone()).unwrap(),
+            "{\n  \"workflowId\": \"wf\",\n  \"runId\": \"run\"\n}"
+        );
+        assert_eq!(
+            pretty
+                .decode::<Proto<WorkflowExecution>>(&message)
+                .unwrap()
+                .0,
+            execution()
+        );
+        // What it does not claim falls through, tuples included.
+        let json = crate::payload::encode(&(1, 2)).unwrap();
+        assert_eq!(pretty.decode::<(u8, u8)>(&json).unwrap(), (1, 2));
+        let error = pretty.decode::<u8>(&text).unwrap_err().to_string();
+        assert!(
+            error.starts_with("json/pretty payload does not decode as `u8`: invalid type"),
+            "{error}"
+        );
     }
 }

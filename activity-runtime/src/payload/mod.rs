@@ -40,6 +40,13 @@
 //! non-retryable: a retry sends the same bytes. JSON nested deeper than serde_json's recursion
 //! limit is refused the same way, before it can exhaust the stack.
 //!
+//! **Another encoding.** The table is the [`DefaultPayloadConverter`]'s. A team whose services
+//! speak msgpack, CBOR or a JSON of other rules sets its own [`PayloadConverter`] on the
+//! worker, the test environment, the official bridge and the client helpers; it sees each
+//! value with its Rust type through serde, and falls through to the default for what it does
+//! not handle. [`ActivityContext::payload_converter`](crate::ActivityContext::payload_converter)
+//! is the one in use.
+//!
 //! **Codecs and size.** A [`codec::PayloadCodec`] applies to arguments, results, heartbeat
 //! details, the previous attempt's details, failure details and, by default, failure messages.
 //! A result over 2 MiB, the server's limit, fails the attempt as a non-retryable
@@ -62,7 +69,10 @@ pub use converter::{
     Decoded, DefaultPayloadConverter, PayloadConverter, PayloadToDecode, ValueToEncode,
     with_encoding,
 };
-pub(crate) use converter::{custom as custom_converter, custom_converter_set, default_converter};
+pub(crate) use converter::{
+    custom as custom_converter, custom_converter_set, default_converter,
+    or_default as converter_or_default,
+};
 pub use proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;
 pub use temporalio_common::protos::temporal::api::common::v1::Payload;

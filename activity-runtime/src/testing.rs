@@ -190,7 +190,10 @@ impl ActivityEnvironment {
             .run_task(activity.name(), arguments, Some(Arc::clone(&slot)))
             .await
         {
-            return Err(self.codec.open_failure(error).await?);
+            return Err(self
+                .codec
+                .open_failure(error, self.payload_converter())
+                .await?);
         }
         let returned = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
         match returned.map(|value| value.downcast::<A::Output>()) {

@@ -1,8 +1,9 @@
 //! A payload converter set on the test environment, which shares the worker's dispatcher:
 //! it decodes the arguments, encodes the result of async and blocking activities and every
 //! heartbeat, reads the previous attempt's details, and is the activity's
-//! `ctx.payload_converter()`; a converter composes with another; and what it cannot do names
-//! the argument, the type and the encoding.
+//! `ctx.payload_converter()`; a failure's details and sealed messages travel in its encoding;
+//! a converter composes with another; and what it cannot do names the argument, the type and
+//! the encoding.
 
 use activity_runtime::payload::{
     self, Decoded, Payload, PayloadConverter, PayloadError, PayloadToDecode, ValueToEncode,
@@ -44,6 +45,20 @@ async fn average(
 #[activity]
 fn count_blocking(readings: Vec<Reading>) -> usize {
     readings.len()
+}
+
+/// Refuses with the reading it cannot take as a detail.
+#[activity]
+fn refuse(sensor: String) -> Result<(), ActivityError> {
+    let reading = Reading {
+        sensor: sensor.clone(),
+        celsius: -300.0,
+    };
+    Err(
+        ActivityError::new(format!("`{sensor}` reads below absolute zero"))
+            .with_type("Implausible")
+            .with_details(&reading)?,
+    )
 }
 
 fn readings() -> Vec<Reading> {
@@ -212,5 +227,42 @@ async fn converters_compose_and_their_errors_name_the_type() {
         ),
         "{}",
         error.message()
+    );
+}
+
+#[tokio::test]
+async fn a_failures_details_and_sealed_messages_travel_in_the_converters_encoding() {
+    let env = ActivityEnvironment::builder(activity_set![refuse])
+        .payload_converter(MsgPack)
+        .encode_failure_messages(true)
+        .build()
+        .unwrap();
+    let converter = env.payload_converter();
+
+    // As the server receives it: the detail, made by `with_details` with the default
+    // converter, now in msgpack, and the message sealed in a msgpack attribute payload.
+    let sent = env
+        .run_payloads("refuse", vec![converter.encode("s-1").unwrap()])
+        .await
+        .unwrap_err();
+    assert_eq!(encoding(&sent.details()[0]), MSGPACK);
+    assert_eq!(sent.message(), "Encoded failure");
+    let failure = sent.to_failure();
+    let sealed = failure.encoded_attributes.expect("sealed");
+    assert_eq!(encoding(&sealed), MSGPACK);
+
+    // As a caller with the same converter reads it.
+    let read = env
+        .run(refuse::ACTIVITY, "s-1".to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(read.error_type(), "Implausible");
+    assert_eq!(read.message(), "`s-1` reads below absolute zero");
+    assert_eq!(
+        converter.decode::<Reading>(&read.details()[0]).unwrap(),
+        Reading {
+            sensor: "s-1".into(),
+            celsius: -300.0
+        }
     );
 }

@@ -80,6 +80,16 @@ async fn quote_order(
     })
 }
 
+/// Refuses every order, non-retryably, with the line that cannot be served as a detail.
+#[activity]
+async fn refuse_order(order: Order) -> Result<(), ActivityError> {
+    let line = &order.lines[1];
+    Err(ActivityError::new(format!("no `{}` left", line.sku))
+        .with_type("OutOfStock")
+        .non_retryable()
+        .with_details(line)?)
+}
+
 /// Heartbeats its progress once, then waits until its heartbeat timeout ends it.
 #[activity]
 async fn stall_with_progress(ctx: ActivityContext) -> Result<(), ActivityError> {
@@ -117,14 +127,17 @@ fn encodings(payloads: &Payloads) -> Vec<String> {
 
 /// A Python workflow whose converter writes msgpack calls our activities: ours decode its
 /// msgpack arguments, the retry reads the msgpack heartbeat details of the attempt before, and
-/// Python decodes our msgpack result and the heartbeat details of a timeout. The workflow's
-/// history shows the encodings.
+/// Python decodes our msgpack result, a failure's details and the heartbeat details of a
+/// timeout (its converter reads no JSON). The workflow's history shows the encodings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_python_caller_with_a_msgpack_converter_calls_our_activities_in_msgpack() {
     let queue = server::task_queue("msgpack-python");
     let worker = server::start_worker_with(
-        Worker::builder(&queue, activity_set![quote_order, stall_with_progress])
-            .payload_converter(MsgPack),
+        Worker::builder(
+            &queue,
+            activity_set![quote_order, refuse_order, stall_with_progress],
+        )
+        .payload_converter(MsgPack),
     )
     .await;
     let out: serde_json::Value = peers::python("msgpack_caller.py", &[&queue]).await;
@@ -135,9 +148,14 @@ async fn a_python_caller_with_a_msgpack_converter_calls_our_activities_in_msgpac
                 "order_id": "o-17", "total_cents": 2100, "rush": true, "coupon": null,
                 "attempt": 2, "resumed_from_line": 1,
             },
+            "refusal": {
+                "type": "OutOfStock", "message": "no `cup` left",
+                "details": [{"sku": "cup", "cents": 1200, "quantity": 1}],
+            },
             "stalled": [{"lines_done": 3}],
             "argument_encodings": [MSGPACK, "binary/null"],
             "result_encodings": [MSGPACK],
+            "detail_encodings": [MSGPACK],
         })
     );
     println!("payload converter: a Python msgpack caller and our msgpack worker read each other");

@@ -3,10 +3,11 @@ Rust activities whose worker has the matching converter (examples/msgpack/conver
 
 Run by tests/e2e/payload_converter.rs as
     python msgpack_caller.py ADDRESS RUST_TASK_QUEUE
-        A workflow calls `quote_order` with an order (a dict) and no coupon, then
-        `stall_with_progress` with a 2 s heartbeat timeout and one attempt; it prints the quote,
-        the heartbeat details that the timeout carried, and the encodings of the first
-        activity's arguments and result as the workflow's history holds them.
+        A workflow calls `quote_order` with an order (a dict) and no coupon, `refuse_order`,
+        which fails with details, then `stall_with_progress` with a 2 s heartbeat timeout and
+        one attempt; it prints the quote, the refusal's type and details, the heartbeat details
+        that the timeout carried, and the encodings of the first activity's arguments and
+        result, and of the refusal's details, as the workflow's history holds them.
 """
 
 import dataclasses
@@ -28,7 +29,7 @@ from temporalio.converter import (
     EncodingPayloadConverter,
     JSONPlainPayloadConverter,
 )
-from temporalio.exceptions import ActivityError, TimeoutError
+from temporalio.exceptions import ActivityError, ApplicationError, TimeoutError
 
 from clean_exit import run_and_exit
 from own_worker import execute_workflow
@@ -82,6 +83,21 @@ class QuoteInMsgPack:
             start_to_close_timeout=timedelta(seconds=60),
             retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=100), maximum_attempts=3),
         )
+        refusal: Any = "completed"
+        try:
+            await workflow.execute_activity(
+                "refuse_order",
+                ORDER,
+                task_queue=rust_queue,
+                start_to_close_timeout=timedelta(seconds=60),
+            )
+        except ActivityError as error:
+            cause = error.cause
+            refusal = (
+                {"type": cause.type, "message": cause.message, "details": list(cause.details)}
+                if isinstance(cause, ApplicationError)
+                else type(cause).__name__
+            )
         stalled: Any = "completed"
         try:
             await workflow.execute_activity(
@@ -98,7 +114,7 @@ class QuoteInMsgPack:
                 if isinstance(cause, TimeoutError)
                 else type(cause).__name__
             )
-        return {"quote": quote, "stalled": stalled}
+        return {"quote": quote, "refusal": refusal, "stalled": stalled}
 
 
 def encodings(payloads) -> list:
@@ -119,6 +135,10 @@ async def main() -> None:
             attributes = event.activity_task_scheduled_event_attributes
             if attributes.activity_type.name == "quote_order":
                 out["argument_encodings"] = encodings(attributes.input)
+        if event.HasField("activity_task_failed_event_attributes"):
+            failure = event.activity_task_failed_event_attributes.failure
+            if failure.application_failure_info.type == "OutOfStock":
+                out["detail_encodings"] = encodings(failure.application_failure_info.details)
         if event.HasField("activity_task_completed_event_attributes"):
             out["result_encodings"] = encodings(event.activity_task_completed_event_attributes.result)
     print(json.dumps(out, sort_keys=True))

@@ -153,11 +153,20 @@ impl AsyncCompletion {
     }
 
     /// Fails the activity with `error`: its type, retryability, details and causes, as a
-    /// worker reports them. The server retries it unless the error is non-retryable.
+    /// worker reports them, its details in the caller's converter's encoding. The server
+    /// retries it unless the error is non-retryable.
     ///
     /// # Errors
     /// See [`CompletionError`].
     pub async fn fail(&self, error: ActivityError) -> Result<(), CompletionError> {
+        let details = self
+            .converter
+            .reencode_json(error.details().to_vec())
+            .map_err(|source| CompletionError::Encode {
+                target: self.target.clone(),
+                source,
+            })?;
+        let error = error.replace_details(details);
         self.handle
             .fail(
                 error.to_application_failure(),

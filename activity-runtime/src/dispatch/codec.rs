@@ -127,11 +127,15 @@ impl Codec {
 }
 
 impl Codec {
-    /// `error` with its messages moved into attribute payloads that this codec encodes. A codec
-    /// that fails leaves a failure that says so and nothing of the original message, which
-    /// must not reach the server in plain text.
-    pub(crate) async fn seal_failure(&self, error: ActivityError) -> ActivityError {
-        let encoded = match error.common_attributes() {
+    /// `error` with its messages moved into attribute payloads that `converter` and this codec
+    /// encode. A codec that fails leaves a failure that says so and nothing of the original
+    /// message, which must not reach the server in plain text.
+    pub(crate) async fn seal_failure(
+        &self,
+        error: ActivityError,
+        converter: &dyn crate::payload::PayloadConverter,
+    ) -> ActivityError {
+        let encoded = match error.common_attributes(converter) {
             Ok(attributes) => self.encode("failure messages", attributes).await,
             Err(error) => Err(RuntimeFailure::PayloadEncode.with_message(format!(
                 "the failure messages could not be encoded: {error}"
@@ -143,11 +147,12 @@ impl Codec {
         }
     }
 
-    /// What a caller with this codec reads of a failure that a worker with it sent: its
-    /// details and its messages decoded.
+    /// What a caller with this codec and `converter` reads of a failure that a worker with
+    /// them sent: its details and its messages decoded.
     pub(crate) async fn open_failure(
         &self,
         error: ActivityError,
+        converter: &dyn crate::payload::PayloadConverter,
     ) -> Result<ActivityError, ActivityError> {
         let details = self
             .decode("failure details", error.details().to_vec())
@@ -159,10 +164,12 @@ impl Codec {
         let decoded = self
             .decode("failure messages", error.encoded_attributes().to_vec())
             .await?;
-        error.with_decoded_attributes(&decoded).map_err(|error| {
-            RuntimeFailure::ArgumentDecode
-                .with_message(format!("the failure messages do not decode: {error}"))
-        })
+        error
+            .with_decoded_attributes(&decoded, converter)
+            .map_err(|error| {
+                RuntimeFailure::ArgumentDecode
+                    .with_message(format!("the failure messages do not decode: {error}"))
+            })
     }
 }
 

@@ -378,10 +378,16 @@ impl Dispatcher {
                     .expect("the codec kept the count"))
             }
             Err(error) => {
-                let details = shared
-                    .codec
-                    .encode("failure details", error.details().to_vec())
-                    .await?;
+                let details =
+                    match &shared.converter {
+                        Some(converter) => converter
+                            .reencode_json(error.details().to_vec())
+                            .map_err(|error| {
+                                RuntimeFailure::encoding(activity, "failure details", error)
+                            })?,
+                        None => error.details().to_vec(),
+                    };
+                let details = shared.codec.encode("failure details", details).await?;
                 shared.limits.check(activity, "failure details", &details)?;
                 Err(error.replace_details(details))
             }
@@ -402,7 +408,8 @@ impl Dispatcher {
             Err(error)
                 if shared.encode_failure_messages && error.kind() != ErrorKind::CompleteAsync =>
             {
-                Err(shared.codec.seal_failure(error).await)
+                let converter = crate::payload::converter_or_default(shared.converter.as_ref());
+                Err(shared.codec.seal_failure(error, converter).await)
             }
             outcome => outcome,
         }

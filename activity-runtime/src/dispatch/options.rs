@@ -111,11 +111,11 @@ macro_rules! dispatch_builder_methods {
             self
         }
 
-        /// The payload converter that decodes every argument and encodes every result and
-        /// heartbeat detail, before the [`codec`](Self::codec): msgpack, CBOR, or a JSON with
-        /// other rules, for callers whose SDKs use the same (see
-        /// [`PayloadConverter`]($crate::payload::PayloadConverter)). Failure details and
-        /// headers keep the default encoding. Default: the
+        /// The payload converter that decodes every argument and encodes every result,
+        /// heartbeat detail and failure detail, before the [`codec`](Self::codec): msgpack,
+        /// CBOR, or a JSON with other rules, for callers whose SDKs use the same (see
+        /// [`PayloadConverter`]($crate::payload::PayloadConverter)). Headers keep the default
+        /// encoding. Default: the
         /// [default converter]($crate::payload::DefaultPayloadConverter), which every SDK
         /// reads.
         ///

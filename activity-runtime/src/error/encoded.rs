@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ActivityError;
-use crate::payload::{FromPayload, Payload, PayloadError, ToPayload};
+use crate::payload::{Payload, PayloadConverter, PayloadError};
 
 /// The message every encoded failure shows in the server's history.
 const ENCODED_MESSAGE: &str = "Encoded failure";
@@ -22,8 +22,12 @@ struct CommonAttributes {
 
 impl ActivityError {
     /// The plain attribute payloads of this failure and each of its causes, in chain order,
-    /// for the codec to encode.
-    pub(crate) fn common_attributes(&self) -> Result<Vec<Payload>, PayloadError> {
+    /// encoded by `converter` (as Python's failure converter encodes them with its payload
+    /// converter), for the codec to encode.
+    pub(crate) fn common_attributes(
+        &self,
+        converter: &dyn PayloadConverter,
+    ) -> Result<Vec<Payload>, PayloadError> {
         // The stack trace is the outermost failure's; it names the causes itself.
         let stack_traces =
             std::iter::once(self.stack_trace()).chain(std::iter::repeat(String::new()));
@@ -31,11 +35,10 @@ impl ActivityError {
             .chain(self.causes.iter().map(|cause| &cause.message))
             .zip(stack_traces)
             .map(|(message, stack_trace)| {
-                CommonAttributes {
+                converter.encode(&CommonAttributes {
                     message: message.clone(),
                     stack_trace,
-                }
-                .to_payload()
+                })
             })
             .collect()
     }
@@ -69,12 +72,15 @@ impl ActivityError {
     }
 
     /// This failure with its messages restored from `decoded`, the codec-decoded
-    /// [`encoded_attributes`](Self::encoded_attributes), as a caller reads it.
+    /// [`encoded_attributes`](Self::encoded_attributes), as a caller with `converter` reads it.
     pub(crate) fn with_decoded_attributes(
         mut self,
         decoded: &[Payload],
+        converter: &dyn PayloadConverter,
     ) -> Result<Self, PayloadError> {
-        let mut attributes = decoded.iter().map(CommonAttributes::from_payload);
+        let mut attributes = decoded
+            .iter()
+            .map(|payload| converter.decode::<CommonAttributes>(payload));
         let mut stack_trace = String::new();
         if let Some(outermost) = attributes.next() {
             let outermost = outermost?;

@@ -219,7 +219,9 @@ impl ActivityError {
         self
     }
 
-    /// Adds one detail, encoded like any payload; callers read details in order.
+    /// Adds one detail, encoded like any payload; callers read details in order. On a worker
+    /// with a [`PayloadConverter`](crate::payload::PayloadConverter) of its own, a detail
+    /// encoded as JSON here is rewritten in the converter's encoding as the failure leaves.
     ///
     /// # Errors
     /// When the value cannot be encoded as a payload.

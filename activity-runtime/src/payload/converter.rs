@@ -14,8 +14,12 @@ use super::{
 /// How values become payloads and payloads values, with the Rust type at hand: Python's
 /// `PayloadConverter`, Go's `converter.PayloadConverter`.
 ///
-/// Each method is asked for every argument, result and heartbeat detail (failure details and
-/// headers keep the default converter's encoding). A method left out falls through to
+/// Each method is asked for every argument, result and heartbeat detail, and for a failure's
+/// sealed messages. A failure's details, which
+/// [`ActivityError::with_details`](crate::ActivityError::with_details) encodes as JSON without a
+/// converter at hand, are rewritten in the converter's encoding as the failure leaves, the JSON
+/// value through serde. Headers keep the default encoding, which tracing interceptors of every
+/// SDK read. A method left out falls through to
 /// the default converter, and so does any value or payload that a method hands back with
 /// [`ValueToEncode::to_default_payload`] or [`PayloadToDecode::decode_default`]: a converter
 /// handles its own encoding and leaves the rest to the default, as a composite converter of the
@@ -142,6 +146,30 @@ impl dyn PayloadConverter {
     /// When an element does not decode, or the count does not fit the tuple.
     pub fn decode_all<L: PayloadList>(&self, payloads: &[Payload]) -> Result<L, PayloadError> {
         L::decode_with(payloads, self)
+    }
+
+    /// `payloads` as this converter writes their values, where the default converter wrote
+    /// them as JSON: failure details, which [`ActivityError::with_details`] encodes without a
+    /// converter at hand. Each JSON value goes through serde as a map or a list, as a struct
+    /// or a sequence of the same shape would.
+    ///
+    /// [`ActivityError::with_details`]: crate::ActivityError::with_details
+    pub(crate) fn reencode_json(
+        &self,
+        payloads: Vec<Payload>,
+    ) -> Result<Vec<Payload>, PayloadError> {
+        if self.is_default() {
+            return Ok(payloads);
+        }
+        payloads
+            .into_iter()
+            .map(|payload| match encoding_of(&payload) {
+                Ok(super::JSON_PLAIN) => {
+                    self.encode(&super::decode::<serde_json::Value>(&payload)?)
+                }
+                _ => Ok(payload),
+            })
+            .collect()
     }
 
     /// Whether this is the default converter, whose work needs no erasure.

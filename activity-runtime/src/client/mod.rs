@@ -42,6 +42,13 @@
 //! only when the types allow; an activity whose result only serializes still compiles, and the
 //! compiler says what is missing where it is started through the official API.
 //!
+//! # Payload converters
+//!
+//! The helpers take any [`Caller`]: a [`Client`], whose values they convert as the activity
+//! that calls them does (or with the default converter outside activities), or a
+//! [`ClientWithConverter`], for a worker with a
+//! [`PayloadConverter`](crate::payload::PayloadConverter) of its own.
+//!
 //! # Completing an activity from elsewhere
 //!
 //! An activity whose work finishes outside its function (a human approval, a payment

@@ -47,7 +47,7 @@
 //! The helpers take any [`Caller`]: a [`Client`], whose values they convert as the activity
 //! that calls them does (or with the default converter outside activities), or a
 //! [`ClientWithConverter`], for a worker with a
-//! [`PayloadConverter`](crate::payload::PayloadConverter) of its own.
+//! [`PayloadConverter`] of its own.
 //!
 //! # Completing an activity from elsewhere
 //!

@@ -123,10 +123,10 @@ macro_rules! dispatch_builder_methods {
         /// # use activity_runtime::{Worker, activity, activity_set};
         /// # use activity_runtime::payload::PayloadConverter;
         /// # #[activity] async fn greet() {}
-        /// struct Strict; // decodes nothing but what it expects; see `PayloadConverter`
-        /// impl PayloadConverter for Strict {}
+        /// struct MsgPack; // its methods as in `PayloadConverter`'s example
+        /// impl PayloadConverter for MsgPack {}
         ///
-        /// let builder = Worker::builder("greetings", activity_set![greet]).payload_converter(Strict);
+        /// let builder = Worker::builder("greetings", activity_set![greet]).payload_converter(MsgPack);
         /// # let _ = builder;
         /// ```
         pub fn payload_converter(

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use activity_runtime::client::{ClientWithConverter, start_activity_by_name};
+use activity_runtime::client::ClientWithConverter;
 use activity_runtime::{ActivityContext, ActivityError, Worker, activity, activity_set, official};
 use serde::{Deserialize, Serialize};
 use temporalio_client::ActivityDescribeOptions;
@@ -14,8 +14,7 @@ use temporalio_common::protos::temporal::api::common::v1::Payloads;
 use temporalio_sdk::WorkerOptions;
 
 use crate::official_sdk::beside_official_worker;
-use crate::support::calls::{self, application_failure, options, result_within};
-use crate::support::deadline::within;
+use crate::support::calls::{self, application_failure, options, result_within, start};
 use crate::support::peers;
 use crate::support::server;
 
@@ -189,18 +188,13 @@ async fn our_client_helpers_and_both_workers_convert_with_the_converter_they_are
 }
 
 async fn quote_in_msgpack(client: &ClientWithConverter, queue: &str) {
-    let started = within(
-        Duration::from_secs(30),
-        "the start",
-        start_activity_by_name::<Quote>(
-            client,
-            "quote_order",
-            (order(), Some("SPRING".to_string())),
-            options(queue, Duration::from_secs(30), None, 3),
-        ),
+    let started = start::<Quote>(
+        client,
+        "quote_order",
+        (order(), Some("SPRING".to_string())),
+        options(queue, Duration::from_secs(30), None, 3),
     )
-    .await
-    .expect("the server accepts the start");
+    .await;
     let quote = result_within(&started, Duration::from_secs(60))
         .await
         .expect("the quote");
@@ -248,18 +242,13 @@ async fn a_worker_without_the_converter_names_the_encoding_it_cannot_read() {
     let worker =
         server::start_worker_with(Worker::builder(&queue, activity_set![quote_order])).await;
     let client = ClientWithConverter::new(calls::client().await, MsgPack);
-    let started = within(
-        Duration::from_secs(30),
-        "the start",
-        start_activity_by_name::<Quote>(
-            &client,
-            "quote_order",
-            (order(), None::<String>),
-            options(&queue, Duration::from_secs(30), None, 3),
-        ),
+    let started = start::<Quote>(
+        &client,
+        "quote_order",
+        (order(), None::<String>),
+        options(&queue, Duration::from_secs(30), None, 3),
     )
-    .await
-    .expect("the server accepts the start");
+    .await;
     let error = result_within(&started, Duration::from_secs(60))
         .await
         .expect_err("the worker cannot read msgpack");

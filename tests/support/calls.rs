@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use activity_runtime::ConnectionConfig;
 use activity_runtime::client::{ActivityCloseTimeouts, ActivityStartOptions, Client, RetryPolicy};
-use activity_runtime::client::{ExecuteError, StartedActivity, start_activity_by_name};
+use activity_runtime::client::{Caller, ExecuteError, StartedActivity, start_activity_by_name};
 use activity_runtime::payload::ArgumentList;
 use activity_runtime::payload::FromPayload;
 use temporalio_client::ActivityDescribeOptions;
@@ -53,7 +53,7 @@ pub fn options(
 
 /// Starts the activity registered as `name`.
 pub async fn start<T: FromPayload>(
-    client: &Client,
+    client: &impl Caller,
     name: &str,
     input: impl ArgumentList,
     options: ActivityStartOptions,

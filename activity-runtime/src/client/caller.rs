@@ -79,6 +79,26 @@ impl Caller for ClientWithConverter {
     }
 }
 
+/// A reference or a shared handle calls as what it points to, as `&Client` did before the
+/// helpers took any caller.
+macro_rules! through_pointer {
+    ($($pointer:ty),*) => {$(
+        impl<C: Caller + ?Sized> Caller for $pointer {
+            fn client(&self) -> &Client {
+                (**self).client()
+            }
+
+            fn payload_converter(&self) -> Arc<dyn PayloadConverter> {
+                (**self).payload_converter()
+            }
+        }
+
+        impl<C: Caller + ?Sized> sealed::Sealed for $pointer {}
+    )*};
+}
+
+through_pointer!(&C, Arc<C>, Box<C>);
+
 impl std::fmt::Debug for ClientWithConverter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientWithConverter")

@@ -19,7 +19,8 @@ use crate::payload::{Payload, PayloadConverter, PayloadError, ToPayload};
 /// process: Python's `client.get_async_activity_handle`, Go's `client.CompleteActivity`.
 ///
 /// Payloads are encoded by the caller's payload converter ([`Caller`]), as the worker encodes
-/// them, then by the client's codec when the client has one ([`ConnectionConfig::client_with_codec`](crate::ConnectionConfig::client_with_codec)).
+/// them, then by the client's codec when the client has one
+/// ([`ConnectionConfig::client_with_codec`](crate::ConnectionConfig::client_with_codec)).
 ///
 /// ```no_run
 /// use activity_runtime::ConnectionConfig;

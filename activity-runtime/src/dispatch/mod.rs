@@ -469,3 +469,39 @@ async fn boundary(
         .await
         .unwrap_or_else(|panic| Err(on_panic(&*panic)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tokio moves a task's future at every step of its life, so each byte of an attempt's
+    /// future is copied several times an activity. Holding the activity's call twice over (an
+    /// async block that awaited either the call or the call beside its auto-heartbeat) took the
+    /// attempt's future from 3.8 to 7.4 KiB in this profile and cost 9,100 instructions an
+    /// activity in `memcpy` (BENCHMARKS.md), which only callgrind saw. The budgets leave room
+    /// for a field or two, not for a second copy of the call.
+    #[tokio::test]
+    async fn the_attempts_future_holds_the_call_once() {
+        let dispatcher =
+            Dispatcher::new(ActivitySet::default(), DispatchOptions::default()).unwrap();
+        let task = || Task {
+            info: ActivityInfo::new("sized"),
+            headers: HashMap::new(),
+            arguments: Vec::new(),
+            last_heartbeat_details: Vec::new(),
+            heartbeats: None,
+            cancellation: Cancellation::default(),
+            result: None,
+            client: None,
+        };
+        let span = Span::none();
+        let attempt = dispatcher.attempt(task(), Arc::default(), None, span.clone());
+        let intercepted = dispatcher.intercepted(task(), Arc::default(), &span, "sized");
+        let (attempt, intercepted) = (size_of_val(&attempt), size_of_val(&intercepted));
+        assert!(attempt <= 4_600, "the attempt's future is {attempt} bytes");
+        assert!(
+            intercepted <= 5_400,
+            "the intercepted attempt's future is {intercepted} bytes"
+        );
+    }
+}

@@ -495,11 +495,12 @@ fn short_type_name(full: &str) -> &str {
 mod tests {
     use super::*;
 
+    /// A user's error with a source, for the tests of this module and its children.
     #[derive(Debug, thiserror::Error)]
     #[error("could not charge the card")]
-    struct ChargeFailed {
+    pub(super) struct ChargeFailed {
         #[source]
-        source: std::io::Error,
+        pub(super) source: std::io::Error,
     }
 
     #[test]

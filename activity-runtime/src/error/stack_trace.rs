@@ -144,13 +144,7 @@ impl ActivityError {
 mod tests {
     use super::*;
     use crate::error::MAX_MESSAGE_BYTES;
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("could not charge the card")]
-    struct ChargeFailed {
-        #[source]
-        source: std::io::Error,
-    }
+    use crate::error::tests::ChargeFailed;
 
     #[test]
     fn a_new_error_names_the_line_that_made_it() {

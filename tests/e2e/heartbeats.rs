@@ -474,3 +474,48 @@ async fn with_auto_heartbeat_a_silent_activity_outlives_its_heartbeat_timeout_an
     assert!(format!("{error:?}").contains("Timeout"), "{error:?}");
     worker.stop().await;
 }
+
+/// The same on the official SDK's worker, whose heartbeats go through its own activity
+/// context: the bridge's `auto_heartbeat` keeps a silent activity alive past its 2 s heartbeat
+/// timeout, and a Python workflow's cancellation reaches it through the answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auto_heartbeat_on_the_official_worker_a_silent_activity_outlives_its_heartbeat_timeout()
+ {
+    let queue = server::task_queue("official-auto-heartbeat");
+    let client = calls::client().await;
+    let activities = official::Activities::builder(activity_set![work_silently])
+        .auto_heartbeat(true)
+        .build()
+        .expect("the set is valid");
+    let worker_options = WorkerOptions::new(queue.as_str())
+        .register_activities(activities)
+        .build();
+    beside_official_worker(&client, worker_options, async {
+        let silent = start::<u64>(
+            &client,
+            "work_silently",
+            (Some(5u64),),
+            options(
+                &queue,
+                Duration::from_secs(60),
+                Some(Duration::from_secs(2)),
+                1,
+            ),
+        )
+        .await;
+        assert_eq!(
+            result_within(&silent, Duration::from_secs(30))
+                .await
+                .expect("completes past its heartbeat timeout"),
+            5
+        );
+        let out: serde_json::Value =
+            peers::python("cancel_rust_activity.py", &[&queue, "work_silently"]).await;
+        assert_eq!(
+            out,
+            serde_json::json!({"cancelled": true, "cause": "CancelledError"}),
+            "cancelled through the automatic heartbeats, not timed out"
+        );
+    })
+    .await;
+}

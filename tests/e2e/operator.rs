@@ -701,7 +701,7 @@ async fn a_started_standalone_activity_is_paused_updated_and_unpaused_from_rust(
     )
     .await;
 
-    counting
+    let in_force = counting
         .update_options(
             OptionsUpdate::new()
                 .start_to_close_timeout(Duration::from_secs(120))
@@ -709,6 +709,20 @@ async fn a_started_standalone_activity_is_paused_updated_and_unpaused_from_rust(
         )
         .await
         .expect("the options are updated");
+    assert_eq!(
+        (
+            in_force
+                .heartbeat_timeout
+                .as_ref()
+                .map(|timeout| timeout.seconds),
+            in_force
+                .start_to_close_timeout
+                .as_ref()
+                .map(|timeout| timeout.seconds),
+        ),
+        (Some(45), Some(120)),
+        "the options in force, as the server answered: {in_force:?}"
+    );
     let updated = described_until(
         &counting,
         Duration::from_secs(10),

@@ -140,6 +140,7 @@ pub use completion::{AsyncCompletion, CompletionError, HeartbeatResponse};
 pub use operator::{ActivityOperator, OperatorError, OptionsUpdate, Reset};
 pub use signal::signal_workflow;
 pub use temporalio_client::{ActivityStartOptions, Client};
+pub use temporalio_common::protos::temporal::api::activity::v1::ActivityOptions;
 pub use temporalio_common::{ActivityCloseTimeouts, Priority, RetryPolicy};
 
 /// Why a standalone activity did not produce a result, or a call about a workflow failed.
@@ -308,11 +309,15 @@ impl<T> StartedActivity<T> {
         self.operator().reset(reset).await
     }
 
-    /// Changes the activity's options, as [`ActivityOperator::update_options`] does.
+    /// Changes the activity's options, as [`ActivityOperator::update_options`] does, and
+    /// returns them as the server now holds them.
     ///
     /// # Errors
     /// When `update` names nothing, the activity is not running, or the server refuses.
-    pub async fn update_options(&self, update: OptionsUpdate) -> Result<(), OperatorError> {
+    pub async fn update_options(
+        &self,
+        update: OptionsUpdate,
+    ) -> Result<ActivityOptions, OperatorError> {
         self.operator().update_options(update).await
     }
 }

@@ -220,7 +220,7 @@ impl ActivityOperator {
         let answer = service
             .pause_activity_execution(Request::new(request))
             .await;
-        self.answered("pause", answer)
+        self.answered("pause", answer).map(drop)
     }
 
     /// Unpauses the activity: its next attempt is scheduled at once.
@@ -240,7 +240,7 @@ impl ActivityOperator {
         let answer = service
             .unpause_activity_execution(Request::new(request))
             .await;
-        self.answered("unpause", answer)
+        self.answered("unpause", answer).map(drop)
     }
 
     /// Resets the activity to its first attempt, as `reset` says: a running attempt is told at
@@ -263,15 +263,19 @@ impl ActivityOperator {
         let answer = service
             .reset_activity_execution(Request::new(request))
             .await;
-        self.answered("reset", answer)
+        self.answered("reset", answer).map(drop)
     }
 
-    /// Changes the options that `update` names, from the activity's next attempt.
+    /// Changes the options that `update` names, from the activity's next attempt, and returns
+    /// all of the activity's options as the server now holds them.
     ///
     /// # Errors
     /// When `update` names nothing ([`OperatorError::NothingToUpdate`]), the activity is not
     /// running ([`OperatorError::NotFound`]), or the server refuses the options.
-    pub async fn update_options(&self, update: OptionsUpdate) -> Result<(), OperatorError> {
+    pub async fn update_options(
+        &self,
+        update: OptionsUpdate,
+    ) -> Result<ActivityOptions, OperatorError> {
         if update.paths.is_empty() {
             return Err(OperatorError::NothingToUpdate {
                 target: self.target(),
@@ -292,16 +296,17 @@ impl ActivityOperator {
         let answer = service
             .update_activity_execution_options(Request::new(request))
             .await;
-        self.answered("update_options", answer)
+        let answer = self.answered("update_options", answer)?;
+        Ok(answer.into_inner().activity_options.unwrap_or_default())
     }
 
     fn answered<T>(
         &self,
         command: &'static str,
         answer: Result<T, Status>,
-    ) -> Result<(), OperatorError> {
+    ) -> Result<T, OperatorError> {
         match answer {
-            Ok(_) => Ok(()),
+            Ok(answer) => Ok(answer),
             Err(source) if source.code() == Code::NotFound => Err(OperatorError::NotFound {
                 target: self.target(),
                 namespace: self.namespace(),

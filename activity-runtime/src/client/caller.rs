@@ -14,7 +14,9 @@ use crate::payload::{PayloadConverter, default_converter};
 /// A plain [`Client`] converts as the worker's activity that uses it, when a helper is called
 /// inside an activity (on [`ctx.client()`](crate::ActivityContext::client), say), and with the
 /// [default converter](crate::payload::DefaultPayloadConverter) elsewhere. A
-/// [`ClientWithConverter`] converts with its own.
+/// [`ClientWithConverter`] converts with its own: inside such an activity,
+/// `ClientWithConverter::new(client.clone(), DefaultPayloadConverter)` calls a worker that
+/// speaks the default encoding.
 pub trait Caller: sealed::Sealed {
     /// The client.
     fn client(&self) -> &Client;

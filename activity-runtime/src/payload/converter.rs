@@ -3,6 +3,7 @@
 //! place of the default converter of this module, which it may fall through to.
 
 use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use serde::Deserializer;
@@ -189,7 +190,9 @@ impl std::fmt::Debug for dyn PayloadConverter {
 }
 
 /// `converter`, or the default one when there is none.
-pub(crate) fn or_default(converter: Option<&Arc<dyn PayloadConverter>>) -> &dyn PayloadConverter {
+pub(crate) fn converter_or_default(
+    converter: Option<&Arc<dyn PayloadConverter>>,
+) -> &dyn PayloadConverter {
     match converter {
         Some(converter) => &**converter,
         None => &DefaultPayloadConverter,
@@ -205,22 +208,23 @@ pub(crate) fn default_converter() -> Arc<dyn PayloadConverter> {
 
 /// Whether a converter other than the default was ever set in this process: until then the
 /// generated code encodes results without looking for the attempt's converter.
-static CUSTOM_CONVERTER_SET: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+static CUSTOM_CONVERTER_SET: AtomicBool = AtomicBool::new(false);
 
 /// A converter as a builder keeps it: `None` for the default, whose work needs no erasure;
 /// noting that a custom one is in use.
-pub(crate) fn custom(converter: Arc<dyn PayloadConverter>) -> Option<Arc<dyn PayloadConverter>> {
+pub(crate) fn custom_converter(
+    converter: Arc<dyn PayloadConverter>,
+) -> Option<Arc<dyn PayloadConverter>> {
     if converter.is_default() {
         return None;
     }
-    CUSTOM_CONVERTER_SET.store(true, std::sync::atomic::Ordering::Relaxed);
+    CUSTOM_CONVERTER_SET.store(true, Ordering::Relaxed);
     Some(converter)
 }
 
 /// Whether results must be encoded by the attempt's converter rather than the default.
 pub(crate) fn custom_converter_set() -> bool {
-    CUSTOM_CONVERTER_SET.load(std::sync::atomic::Ordering::Relaxed)
+    CUSTOM_CONVERTER_SET.load(Ordering::Relaxed)
 }
 
 /// A payload built by hand: `data` in `encoding`, the metadata every SDK reads first.

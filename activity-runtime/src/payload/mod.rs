@@ -70,8 +70,7 @@ pub use converter::{
     with_encoding,
 };
 pub(crate) use converter::{
-    custom as custom_converter, custom_converter_set, default_converter,
-    or_default as converter_or_default,
+    converter_or_default, custom_converter, custom_converter_set, default_converter,
 };
 pub use proto::{BINARY_PROTOBUF, JSON_PROTOBUF, MESSAGE_TYPE_KEY, Proto, ProtoMessage};
 pub use serde_bytes::ByteBuf;

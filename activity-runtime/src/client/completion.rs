@@ -160,14 +160,12 @@ impl AsyncCompletion {
     /// # Errors
     /// See [`CompletionError`].
     pub async fn fail(&self, error: ActivityError) -> Result<(), CompletionError> {
-        let details = self
-            .converter
-            .reencode_json(error.details().to_vec())
+        let error = error
+            .with_details_converted(&*self.converter)
             .map_err(|source| CompletionError::Encode {
                 target: self.target.clone(),
                 source,
             })?;
-        let error = error.replace_details(details);
         self.handle
             .fail(
                 error.to_application_failure(),

@@ -316,6 +316,11 @@ impl Dispatcher {
         }
     }
 
+    /// The payload converter the activities use.
+    fn converter(&self) -> &dyn PayloadConverter {
+        crate::payload::converter_or_default(self.shared.converter.as_ref())
+    }
+
     /// `sink`, behind the interceptors' heartbeat hooks, when there are any.
     fn intercepted_heartbeats(&self, info: &ActivityInfo, sink: HeartbeatSink) -> HeartbeatSink {
         if self.shared.interceptors.is_empty() {
@@ -378,16 +383,15 @@ impl Dispatcher {
                     .expect("the codec kept the count"))
             }
             Err(error) => {
-                let details =
-                    match &shared.converter {
-                        Some(converter) => converter
-                            .reencode_json(error.details().to_vec())
-                            .map_err(|error| {
-                                RuntimeFailure::encoding(activity, "failure details", error)
-                            })?,
-                        None => error.details().to_vec(),
-                    };
-                let details = shared.codec.encode("failure details", details).await?;
+                let error = error
+                    .with_details_converted(self.converter())
+                    .map_err(|error| {
+                        RuntimeFailure::encoding(activity, "failure details", error)
+                    })?;
+                let details = shared
+                    .codec
+                    .encode("failure details", error.details().to_vec())
+                    .await?;
                 shared.limits.check(activity, "failure details", &details)?;
                 Err(error.replace_details(details))
             }
@@ -408,8 +412,7 @@ impl Dispatcher {
             Err(error)
                 if shared.encode_failure_messages && error.kind() != ErrorKind::CompleteAsync =>
             {
-                let converter = crate::payload::converter_or_default(shared.converter.as_ref());
-                Err(shared.codec.seal_failure(error, converter).await)
+                Err(shared.codec.seal_failure(error, self.converter()).await)
             }
             outcome => outcome,
         }

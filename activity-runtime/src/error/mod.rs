@@ -287,6 +287,17 @@ impl ActivityError {
         self.rare.get_or_insert_default()
     }
 
+    /// The same failure with its details as `converter` writes them: those that
+    /// [`with_details`](Self::with_details) encoded as JSON, with no converter at hand, are
+    /// rewritten through serde.
+    pub(crate) fn with_details_converted(
+        mut self,
+        converter: &dyn crate::payload::PayloadConverter,
+    ) -> Result<Self, PayloadError> {
+        self.details = converter.reencode_json(std::mem::take(&mut self.details))?;
+        Ok(self)
+    }
+
     /// The same failure with its details replaced, once the codec has encoded them.
     pub(crate) fn replace_details(mut self, details: Vec<Payload>) -> Self {
         self.details = details;
